@@ -1,0 +1,165 @@
+// Finds the cases under a folder the way rtf does: numbered folders, prefixes dropped, dotted names.
+import { readdir, stat } from "node:fs/promises";
+import { join, basename, resolve } from "node:path";
+import { HarnessError, inputError } from "../errors.ts";
+import { readScriptHeaders } from "./script-headers.ts";
+import { readCaseFile, caseTimeouts, sshSteps, type CaseFileFields } from "./case-file.ts";
+import { parseLabels, labelsFromList, mergeLabels, NO_LABELS, type LabelSet } from "./labels.ts";
+import type { CaseGroup, TestCase } from "./types.ts";
+
+/** Everything found under a cases folder, with every problem collected rather than thrown. */
+export interface Discovery {
+  root: string;
+  cases: TestCase[];
+  errors: HarnessError[];
+}
+
+/** Splits "010_name" into its order and name; folders without a numeric prefix sort first. */
+export function orderAndName(folder: string): { order: number; name: string } {
+  const match = /^(\d+)_(.+)$/.exec(folder);
+  return match ? { order: Number(match[1]), name: match[2] ?? folder } : { order: 0, name: folder };
+}
+
+/** Discovers all cases under `root`; a missing folder is a bad-input error. */
+export async function discoverCases(root: string): Promise<Discovery> {
+  const dir = resolve(root);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw inputError("ECASESDIR", `cases folder not found: ${root}`, {
+      hint: "run from the repository root or pass --cases DIR",
+    });
+  }
+  const errors: HarnessError[] = [];
+  const rootGroup = await loadGroup(dir, undefined, errors);
+  const cases: TestCase[] = [];
+  await walk(dir, [rootGroup], cases, errors);
+  return { root: dir, cases, errors };
+}
+
+async function walk(dir: string, groups: CaseGroup[], cases: TestCase[], errors: HarnessError[]): Promise<void> {
+  const parent = groups[groups.length - 1];
+  for (const folder of await sortedSubfolders(dir)) {
+    const path = join(dir, folder);
+    const entries = new Set(await readdir(path));
+    if (entries.has("test.sh") || entries.has("case.yml")) {
+      const found = await loadCase(path, groups, entries, errors);
+      if (found) cases.push(found);
+    } else if (entries.has("group.sh") || (await hasSubfolder(path, entries))) {
+      const group = await loadGroup(path, parent, errors);
+      await walk(path, [...groups, group], cases, errors);
+    }
+  }
+}
+
+async function sortedSubfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith("."))
+    .map((entry) => entry.name)
+    .sort((a, b) => orderAndName(a).order - orderAndName(b).order || a.localeCompare(b));
+}
+
+async function hasSubfolder(dir: string, entries: Set<string>): Promise<boolean> {
+  for (const entry of entries) {
+    if (entry.startsWith("_") || entry.startsWith(".")) continue;
+    if ((await stat(join(dir, entry))).isDirectory()) return true;
+  }
+  return false;
+}
+
+async function loadGroup(dir: string, parent: CaseGroup | undefined, errors: HarnessError[]): Promise<CaseGroup> {
+  const script = join(dir, "group.sh");
+  const exists = await stat(script).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  let labels: LabelSet = NO_LABELS;
+  let headerName: string | undefined;
+  if (exists) {
+    try {
+      const headers = await readScriptHeaders(script);
+      labels = parseLabels(headers.labels ?? "", `# LABELS: of ${script}`);
+      headerName = headers.name;
+    } catch (error) {
+      errors.push(asInputError(error));
+    }
+  }
+  const own = orderAndName(basename(dir)).name;
+  const name = parent === undefined ? (headerName ?? "") : joinName(parent.name, own);
+  return { name, dir, labels, ...(exists ? { script } : {}) };
+}
+
+function joinName(parent: string, child: string): string {
+  return parent === "" ? child : `${parent}.${child}`;
+}
+
+async function loadCase(
+  dir: string,
+  groups: CaseGroup[],
+  entries: Set<string>,
+  errors: HarnessError[],
+): Promise<TestCase | undefined> {
+  const parent = groups[groups.length - 1];
+  const name = joinName(parent?.name ?? "", orderAndName(basename(dir)).name);
+  const script = entries.has("test.sh") ? join(dir, "test.sh") : undefined;
+  const caseFile = entries.has("case.yml") ? join(dir, "case.yml") : undefined;
+  try {
+    const headers = script ? await readScriptHeaders(script) : {};
+    let fields: CaseFileFields = {};
+    if (caseFile) {
+      const read = await readCaseFile(caseFile);
+      if (!read.fields) {
+        errors.push(...read.errors);
+        return undefined;
+      }
+      fields = read.fields;
+    }
+    const imageName = fields.image ?? "test.yml";
+    const image = entries.has(imageName) || fields.image ? join(dir, imageName) : undefined;
+    const ownLabels = fields.labels
+      ? labelsFromList(fields.labels, `labels: of ${caseFile}`)
+      : parseLabels(headers.labels ?? "", `# LABELS: of ${script}`);
+    const inherited = groups.reduce((all, group) => mergeLabels(all, group.labels), NO_LABELS);
+    const steps = sshSteps(fields);
+    if (fields.driver === "ssh" && !steps) {
+      throw inputError("ECASEFILE", "driver: ssh needs ssh.steps", {
+        at: { file: caseFile ?? dir },
+        hint: "add ssh: { steps: [{ name, run }] } or use driver: serial",
+      });
+    }
+    const author = fields.author ?? headers.author;
+    const issue = fields.issue ?? headers.issue;
+    return {
+      name,
+      dir,
+      kind: script ? "script" : "image",
+      summary: fields.summary ?? headers.summary ?? "",
+      labels: mergeLabels(ownLabels, inherited),
+      groups,
+      repeat: fields.repeat ?? headers.repeat ?? 1,
+      exclude: fields.exclude ?? [],
+      skip: fields.skip ?? [],
+      timeouts: caseTimeouts(fields),
+      driver: script ? "script" : (fields.driver ?? "serial"),
+      files: { ...(caseFile ? { caseFile } : {}), ...(script ? { script } : {}), ...(image ? { image } : {}) },
+      ...(author ? { author } : {}),
+      ...(issue ? { issue } : {}),
+      ...(fields.platforms ? { platforms: fields.platforms } : {}),
+      ...(fields.arches ? { arches: fields.arches } : {}),
+      ...(fields.kernels ? { kernels: fields.kernels } : {}),
+      ...(steps ? { sshSteps: steps } : {}),
+      ...(fields.expect ? { expect: fields.expect } : {}),
+      ...(fields.memory ? { memoryMiB: fields.memory } : {}),
+      ...(fields.cpus ? { cpus: fields.cpus } : {}),
+    };
+  } catch (error) {
+    errors.push(asInputError(error));
+    return undefined;
+  }
+}
+
+// Only the harness's own input errors are collected; anything else is a bug and propagates.
+function asInputError(error: unknown): HarnessError {
+  if (error instanceof HarnessError) return error;
+  throw error;
+}

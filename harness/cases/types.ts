@@ -1,0 +1,72 @@
+// The shapes of discovered test cases and their groups.
+import type { LabelSet } from "./labels.ts";
+
+/** Guest architectures the matrix knows. */
+export type Arch = "x86_64" | "aarch64";
+
+/** All architectures, in matrix order. */
+export const ARCHES: readonly Arch[] = ["x86_64", "aarch64"];
+
+/** Matches matrix cells by platform, arch and kernel (globs allowed in kernel and platform). */
+export interface CellFilter {
+  platform?: string;
+  arch?: Arch;
+  kernel?: string;
+  reason?: string;
+}
+
+/** Per-phase deadlines of a case, in milliseconds. */
+export interface CaseTimeouts {
+  cellMs?: number;
+  buildMs?: number;
+  bootMs?: number;
+  driveMs?: number;
+  teardownMs?: number;
+}
+
+/** One SSH step run from the host against the guest. */
+export interface SshStep {
+  name: string;
+  run: string;
+  timeoutMs?: number;
+  exit: number;
+  tap: boolean;
+}
+
+/** A folder of cases with an optional group.sh (init/deinit) and its own labels. */
+export interface CaseGroup {
+  name: string;
+  dir: string;
+  script?: string;
+  labels: LabelSet;
+}
+
+/** How a case is exercised: a host script (rtf style) or an image booted and driven by the harness. */
+export type CaseKind = "script" | "image";
+
+/** A discovered test case with everything the matrix and the runner need. */
+export interface TestCase {
+  name: string;
+  dir: string;
+  kind: CaseKind;
+  summary: string;
+  /** The case's own labels merged with its groups'. */
+  labels: LabelSet;
+  /** Enclosing groups from the root down, for label checks and group init/deinit. */
+  groups: readonly CaseGroup[];
+  repeat: number;
+  author?: string;
+  issue?: string;
+  platforms?: readonly string[];
+  arches?: readonly Arch[];
+  kernels?: readonly string[];
+  exclude: readonly CellFilter[];
+  skip: readonly CellFilter[];
+  timeouts: CaseTimeouts;
+  driver: "script" | "serial" | "ssh";
+  sshSteps?: readonly SshStep[];
+  expect?: { plan?: number; tests?: readonly string[] };
+  memoryMiB?: number;
+  cpus?: number;
+  files: { caseFile?: string; script?: string; image?: string };
+}

@@ -1,0 +1,96 @@
+// harness run: build, boot, drive and record every selected cell.
+import { resolve, relative } from "node:path";
+import { cpus } from "node:os";
+import { inputError } from "../errors.ts";
+import { parseShard, takeShard } from "../matrix/shard.ts";
+import { parseDurationMs } from "../util/duration.ts";
+import { labelList } from "../cases/labels.ts";
+import { executeRun } from "../run/run.ts";
+import { checkRunId, newRunId } from "../run/run-dir.ts";
+import type { Command } from "./command.ts";
+import type { ParsedArgs } from "./args.ts";
+import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
+import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
+import { loadSelection } from "./selection.ts";
+
+/** `harness run [PATTERN..] --platform P …`. */
+export const runCommand: Command = {
+  name: "run",
+  summary: "Run test cases on a platform and record the results under logs/<run-id>/",
+  usage: "harness run [PATTERN..] --platform P [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID]",
+  flags: [
+    CASES_FLAG,
+    LABELS_FLAG,
+    ...MATRIX_FLAGS,
+    { name: "parallel", short: "j", type: "string", valueName: "N", description: "cells at once (default: number of cores)" },
+    { name: "shard", type: "string", valueName: "I/N", description: "run only shard I of N (applied after filtering)" },
+    { name: "retries", type: "string", valueName: "N", description: "retry cells that end in error or timeout up to N times (default 0)" },
+    { name: "retry-budget", type: "string", valueName: "DURATION", description: "total time retries may take (default 30m)" },
+    { name: "timeout", type: "string", valueName: "DURATION", description: "deadline per cell, overriding the cases' (e.g. 90s, 10m)" },
+    { name: "run-id", type: "string", valueName: "ID", description: "name of the run folder (default: time-based)" },
+    { name: "logs", type: "string", valueName: "DIR", description: "where run folders go (default: logs/)" },
+  ],
+  async run(args, io) {
+    const plan = await planRun(args, io.cwd, io.argv);
+    if (plan.cells.length === 0) {
+      io.stderr.write("harness: no cells to run (check the patterns, labels, --platform and --arch)\n");
+    }
+    const { record } = await executeRun(plan, { stdout: io.stdout, signal: io.signal });
+    return record.exitCode;
+  },
+};
+
+async function planRun(args: ParsedArgs, cwd: string, argv: readonly string[]) {
+  const selection = await loadSelection(args, cwd);
+  const request = matrixRequest(args, selection.host.arch, true);
+  const shardText = args.string("shard");
+  const shard = shardText === undefined ? undefined : parseShard(shardText);
+  const allCells = selectedCells(selection, request);
+  const cells = shard ? takeShard(allCells, shard) : allCells;
+  const parallel = args.integer("parallel", 1, 256) ?? cpus().length;
+  const retries = args.integer("retries", 0, 10) ?? 0;
+  const retryBudgetMs = durationFlag(args, "retry-budget") ?? 30 * 60_000;
+  const cellTimeoutMs = durationFlag(args, "timeout");
+  const logsDir = resolve(cwd, args.string("logs") ?? "logs");
+  const runId = args.string("run-id") ?? newRunId();
+  await checkRunId(logsDir, runId);
+  const casesFlag = args.string("cases");
+  return {
+    cells,
+    casesRoot: selection.casesRoot,
+    logsDir,
+    runId,
+    parallel,
+    retries,
+    retryBudgetMs,
+    ...(cellTimeoutMs === undefined ? {} : { cellTimeoutMs }),
+    activeLabels: selection.activeLabels,
+    host: selection.host,
+    inputs: {
+      argv: [...argv],
+      casesDir: relative(cwd, selection.casesRoot) || ".",
+      patterns: args.positionals,
+      labels: labelList(selection.activeLabels),
+      platforms: request.platforms.map((p) => p.name),
+      arches: [...request.arches],
+      kernels: [...new Set(cells.map((c) => c.kernel))],
+      parallel,
+      retries,
+      ...(shardText === undefined ? {} : { shard: shardText }),
+    },
+    reproduceArgs: [
+      ...(casesFlag ? ["--cases", casesFlag] : []),
+      ...(args.list("labels").length > 0 ? ["-l", args.list("labels").join(",")] : []),
+    ],
+  };
+}
+
+function durationFlag(args: ParsedArgs, name: string): number | undefined {
+  const raw = args.string(name);
+  if (raw === undefined) return undefined;
+  const ms = parseDurationMs(raw);
+  if (ms === undefined || ms <= 0) {
+    throw inputError("EFLAG", `--${name} must be a duration like 90s, 10m or 1h30m, got ${JSON.stringify(raw)}`);
+  }
+  return ms;
+}

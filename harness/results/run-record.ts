@@ -1,0 +1,74 @@
+// The run record (run.json): inputs, host, and every cell with its status, timings, attempts and tests.
+import type { Outcome, TestPoint } from "./tap.ts";
+import type { Status } from "./status.ts";
+
+/** One phase of one attempt. */
+export interface PhaseRecord {
+  name: string;
+  durationMs: number;
+  outcome: "ok" | "failed" | "skipped";
+  error?: string;
+}
+
+/** One attempt at a cell. */
+export interface AttemptRecord {
+  number: number;
+  status: Exclude<Status, "flaky">;
+  reasons: string[];
+  startedAt: string;
+  durationMs: number;
+  phases: PhaseRecord[];
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+/** One cell of the matrix and how it ended. */
+export interface CellRecord {
+  id: string;
+  case: string;
+  summary: string;
+  kind: "script" | "image";
+  platform: string;
+  arch: string;
+  kernel: string;
+  repeat: number;
+  status: Status;
+  reasons: string[];
+  startedAt?: string;
+  durationMs: number;
+  /** The cell's folder, relative to the run directory. */
+  dir: string;
+  attempts: AttemptRecord[];
+  tests: TestPoint[];
+  testCounts: Record<Outcome, number>;
+  /** A command that runs just this cell again. */
+  reproduce: string;
+  /** The case file to annotate when the cell fails. */
+  caseFile?: string;
+}
+
+/** The whole run. */
+export interface RunRecord {
+  schemaVersion: 1;
+  runId: string;
+  state: "complete" | "interrupted";
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  exitCode: number;
+  inputs: {
+    argv: string[];
+    casesDir: string;
+    patterns: string[];
+    labels: string[];
+    platforms: string[];
+    arches: string[];
+    kernels: string[];
+    parallel: number;
+    retries: number;
+    shard?: string;
+  };
+  host: { hostname: string; os: string; distro: string; distroVersion: string; arch: string; cpus: number; memoryBytes: number; node: string };
+  counts: Record<Status, number>;
+  cells: CellRecord[];
+}

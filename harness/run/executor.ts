@@ -1,0 +1,37 @@
+// What a cell needs from whoever runs it: one method per lifecycle phase.
+import type { Cell } from "../matrix/cells.ts";
+import type { TapCollector } from "../results/tap.ts";
+import type { HostInfo } from "../cases/host-labels.ts";
+import type { LabelSet } from "../cases/labels.ts";
+import type { WriteStream } from "node:fs";
+
+/** Everything an attempt can use; `signal` is the current phase's. */
+export interface AttemptContext {
+  cell: Cell;
+  runId: string;
+  attempt: number;
+  /** Absolute path of the cell's log folder. */
+  cellDir: string;
+  casesRoot: string;
+  activeLabels: LabelSet;
+  host: HostInfo;
+  signal: AbortSignal;
+  /** console.log: everything the guest (or the host script) printed. */
+  console: WriteStream;
+  /** Where test results are read from. */
+  results: TapCollector;
+}
+
+/** How the driven program ended, when there was one. */
+export interface DriveResult {
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+/** Runs the phases of one attempt; teardown must release everything the others started. */
+export interface CellExecutor {
+  build(context: AttemptContext): Promise<void>;
+  boot(context: AttemptContext): Promise<void>;
+  drive(context: AttemptContext): Promise<DriveResult>;
+  teardown(context: AttemptContext): Promise<void>;
+}

@@ -1,0 +1,90 @@
+// A whole run: create its folder, run the cells, write the record (also when interrupted), pick the exit code.
+import { hostname, cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import type { Writable } from "node:stream";
+import type { Cell } from "../matrix/cells.ts";
+import type { HostInfo } from "../cases/host-labels.ts";
+import type { LabelSet } from "../cases/labels.ts";
+import type { RunRecord, CellRecord } from "../results/run-record.ts";
+import { countStatuses, exitCodeFor } from "../results/status.ts";
+import { EXIT } from "../errors.ts";
+import { printCell, totalsLine } from "../report/terminal.ts";
+import { createRunDir, writeRunRecord } from "./run-dir.ts";
+import { GroupScripts } from "./groups.ts";
+import { runCells } from "./scheduler.ts";
+
+/** Everything decided before the run starts; all of it already validated. */
+export interface RunPlan {
+  cells: Cell[];
+  casesRoot: string;
+  logsDir: string;
+  runId: string;
+  parallel: number;
+  retries: number;
+  retryBudgetMs: number;
+  cellTimeoutMs?: number;
+  activeLabels: LabelSet;
+  host: HostInfo;
+  inputs: RunRecord["inputs"];
+  reproduceArgs: string[];
+}
+
+/** Streams and the cancellation signal the run reports to and listens on. */
+export interface RunIo {
+  stdout: Writable;
+  signal: AbortSignal;
+}
+
+/** Runs the plan to a written run record; the exit code is 130 when the run was interrupted. */
+export async function executeRun(plan: RunPlan, io: RunIo): Promise<{ record: RunRecord; runDir: string }> {
+  const startedAt = new Date();
+  const runDir = await createRunDir(plan.logsDir, plan.runId);
+  const groups = new GroupScripts(plan.cells, {
+    casesRoot: plan.casesRoot,
+    logDir: join(runDir, "groups"),
+    labels: plan.activeLabels,
+    host: plan.host,
+  });
+  const cells: CellRecord[] = await runCells(plan.cells, {
+    parallel: plan.parallel,
+    runDir,
+    groups,
+    budget: { retries: plan.retries, remainingMs: plan.retryBudgetMs },
+    reproduceArgs: plan.reproduceArgs,
+    runSignal: io.signal,
+    runId: plan.runId,
+    casesRoot: plan.casesRoot,
+    activeLabels: plan.activeLabels,
+    host: plan.host,
+    ...(plan.cellTimeoutMs === undefined ? {} : { cellTimeoutMs: plan.cellTimeoutMs }),
+    onFinish: (record) => printCell(io.stdout, record),
+  });
+  const interrupted = io.signal.aborted;
+  const statuses = cells.map((c) => c.status);
+  const finishedAt = new Date();
+  const record: RunRecord = {
+    schemaVersion: 1,
+    runId: plan.runId,
+    state: interrupted ? "interrupted" : "complete",
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    exitCode: interrupted ? EXIT.interrupted : exitCodeFor(statuses),
+    inputs: plan.inputs,
+    host: {
+      hostname: hostname(),
+      os: plan.host.os,
+      distro: plan.host.distro,
+      distroVersion: plan.host.distroVersion,
+      arch: plan.host.arch,
+      cpus: cpus().length,
+      memoryBytes: totalmem(),
+      node: process.version,
+    },
+    counts: countStatuses(statuses),
+    cells,
+  };
+  await writeRunRecord(plan.logsDir, runDir, record);
+  io.stdout.write(`${totalsLine(record, runDir)}\n`);
+  return { record, runDir };
+}

@@ -1,0 +1,75 @@
+// YAML files parsed with their positions, so every error can point at file:line:column.
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
+import { inputError, type HarnessError, type SourceLocation } from "../errors.ts";
+
+/** A parsed YAML document that can locate any value in its source. */
+export interface YamlSource {
+  file: string;
+  value: unknown;
+  /** Location of the value at a path of keys and indexes (the key itself when `key` is set). */
+  locate(path: readonly (string | number)[], key?: boolean): SourceLocation;
+}
+
+/** Parses YAML text; syntax errors become located bad-input errors. */
+export function parseYaml(file: string, text: string): { source?: YamlSource; errors: HarnessError[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const errors = document.errors.map((error) => {
+    const offset = error.pos[0];
+    const position = lineCounter.linePos(offset);
+    return inputError("EYAML", `invalid YAML: ${firstLine(error.message)}`, {
+      at: { file, line: position.line, column: position.col },
+      hint: "fix the YAML syntax at this position",
+    });
+  });
+  if (errors.length > 0) return { errors };
+  return { source: makeSource(file, document, lineCounter), errors };
+}
+
+/** Reads and parses a YAML file. */
+export async function readYaml(file: string): Promise<{ source?: YamlSource; errors: HarnessError[] }> {
+  return parseYaml(file, await readFile(file, "utf8"));
+}
+
+function makeSource(file: string, document: Document, lineCounter: LineCounter): YamlSource {
+  return {
+    file,
+    value: document.toJS({ maxAliasCount: 100 }) as unknown,
+    locate(path, key = false) {
+      const node = findNode(document.contents, path, key) ?? document.contents;
+      const offset = node?.range?.[0] ?? 0;
+      const position = lineCounter.linePos(offset);
+      return { file, line: position.line, column: position.col };
+    },
+  };
+}
+
+function findNode(
+  root: Node | null | undefined | unknown,
+  path: readonly (string | number)[],
+  key: boolean,
+): Node | undefined {
+  let node = root as Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+      if (!pair) return node;
+      if (last && key) return pair.key as Node;
+      node = (pair.value ?? pair.key) as Node;
+    } else if (isSeq(node) && typeof step === "number") {
+      const item = node.items[step];
+      if (!item) return node;
+      node = item as Node;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
