@@ -26,24 +26,30 @@ export interface CaseFileFields {
   memory?: number;
   cpus?: number;
   driver?: "serial" | "ssh";
-  ssh?: { user?: string; steps: { name: string; run: string; timeout?: string | number; exit?: number; tap?: boolean }[] };
+  ssh?: {
+    user?: string;
+    steps: { name: string; run: string; timeout?: string | number; exit?: number; tap?: boolean }[];
+  };
   expect?: { plan?: number; tests?: string[] };
 }
 
 /** Reads and validates a case.yml; all problems come back as located errors. */
-export async function readCaseFile(file: string): Promise<{ fields?: CaseFileFields; errors: HarnessError[] }> {
+export async function readCaseFile(
+  file: string,
+): Promise<{ fields?: CaseFileFields; errors: HarnessError[] }> {
   const { source, errors } = await readYaml(file);
   if (!source) return { errors };
   const value = source.value ?? {};
   const schemaErrors = validateYaml(validate, { ...source, value }, "ECASEFILE");
   if (schemaErrors.length > 0) return { errors: schemaErrors };
-  return { fields: value as CaseFileFields, errors: [] };
+  return { fields: value, errors: [] };
 }
 
 /** The case's deadlines in milliseconds. */
 export function caseTimeouts(fields: CaseFileFields): CaseTimeouts {
   const timeouts: CaseTimeouts = {};
-  const ms = (value: string | number | undefined) => (value === undefined ? undefined : parseDurationMs(value));
+  const ms = (value: string | number | undefined) =>
+    value === undefined ? undefined : parseDurationMs(value);
   const set = (key: keyof CaseTimeouts, value: number | undefined) => {
     if (value !== undefined) timeouts[key] = value;
   };

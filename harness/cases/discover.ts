@@ -36,7 +36,12 @@ export async function discoverCases(root: string): Promise<Discovery> {
   return { root: dir, cases, errors };
 }
 
-async function walk(dir: string, groups: CaseGroup[], cases: TestCase[], errors: HarnessError[]): Promise<void> {
+async function walk(
+  dir: string,
+  groups: CaseGroup[],
+  cases: TestCase[],
+  errors: HarnessError[],
+): Promise<void> {
   const parent = groups[groups.length - 1];
   for (const folder of await sortedSubfolders(dir)) {
     const path = join(dir, folder);
@@ -54,7 +59,9 @@ async function walk(dir: string, groups: CaseGroup[], cases: TestCase[], errors:
 async function sortedSubfolders(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith("."))
+    .filter(
+      (entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith("."),
+    )
     .map((entry) => entry.name)
     .sort((a, b) => orderAndName(a).order - orderAndName(b).order || a.localeCompare(b));
 }
@@ -67,7 +74,11 @@ async function hasSubfolder(dir: string, entries: Set<string>): Promise<boolean>
   return false;
 }
 
-async function loadGroup(dir: string, parent: CaseGroup | undefined, errors: HarnessError[]): Promise<CaseGroup> {
+async function loadGroup(
+  dir: string,
+  parent: CaseGroup | undefined,
+  errors: HarnessError[],
+): Promise<CaseGroup> {
   const script = join(dir, "group.sh");
   const exists = await stat(script).then(
     (s) => s.isFile(),
@@ -141,7 +152,11 @@ async function loadCase(
       skip: fields.skip ?? [],
       timeouts: caseTimeouts(fields),
       driver: script ? "script" : (fields.driver ?? "serial"),
-      files: { ...(caseFile ? { caseFile } : {}), ...(script ? { script } : {}), ...(image ? { image } : {}) },
+      files: {
+        ...(caseFile ? { caseFile } : {}),
+        ...(script ? { script } : {}),
+        ...(image ? { image } : {}),
+      },
       ...(author ? { author } : {}),
       ...(issue ? { issue } : {}),
       ...(fields.platforms ? { platforms: fields.platforms } : {}),

@@ -22,9 +22,13 @@ export function parseLabels(expression: string, where: string): LabelSet {
     const negated = item.startsWith("!");
     const name = negated ? item.slice(1) : item;
     if (!LABEL.test(name)) {
-      throw inputError("ELABELS", `bad label ${JSON.stringify(raw)} in ${where} ${JSON.stringify(expression)}`, {
-        hint: 'labels are comma-separated names of letters, digits, "_", ".", "+" or "-", each optionally prefixed by "!", e.g. -l kernel,!slow',
-      });
+      throw inputError(
+        "ELABELS",
+        `bad label ${JSON.stringify(raw)} in ${where} ${JSON.stringify(expression)}`,
+        {
+          hint: 'labels are comma-separated names of letters, digits, "_", ".", "+" or "-", each optionally prefixed by "!", e.g. -l kernel,!slow',
+        },
+      );
     }
     (negated ? unset : set).add(name);
   }

@@ -31,7 +31,10 @@ export function parseScriptHeaders(file: string, text: string): ScriptHeaders {
     const value = (match[2] ?? "").trim();
     const at = { file, line: index + 1, column: 3 };
     if (seen.has(tag) && !MULTIPLE.has(tag)) {
-      throw inputError("ESCRIPTHEADER", `# ${tag}: is given more than once`, { at, hint: "keep one" });
+      throw inputError("ESCRIPTHEADER", `# ${tag}: is given more than once`, {
+        at,
+        hint: "keep one",
+      });
     }
     seen.add(tag);
     if (value === "") return;
@@ -40,7 +43,12 @@ export function parseScriptHeaders(file: string, text: string): ScriptHeaders {
   return headers;
 }
 
-function applyTag(headers: ScriptHeaders, tag: string, value: string, at: { file: string; line: number }): void {
+function applyTag(
+  headers: ScriptHeaders,
+  tag: string,
+  value: string,
+  at: { file: string; line: number },
+): void {
   switch (tag) {
     case "NAME":
       headers.name = value;
@@ -54,10 +62,14 @@ function applyTag(headers: ScriptHeaders, tag: string, value: string, at: { file
     case "REPEAT": {
       const repeat = Number(value);
       if (!Number.isInteger(repeat) || repeat < 1) {
-        throw inputError("ESCRIPTHEADER", `# REPEAT: must be a whole number ≥ 1, got ${JSON.stringify(value)}`, {
-          at,
-          hint: "write e.g. # REPEAT: 3, or leave it empty",
-        });
+        throw inputError(
+          "ESCRIPTHEADER",
+          `# REPEAT: must be a whole number ≥ 1, got ${JSON.stringify(value)}`,
+          {
+            at,
+            hint: "write e.g. # REPEAT: 3, or leave it empty",
+          },
+        );
       }
       headers.repeat = repeat;
       break;

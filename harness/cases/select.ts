@@ -14,21 +14,32 @@ export interface Selection {
 export function matchesPatterns(name: string, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return true;
   return patterns.some((pattern) =>
-    /[*?[]/.test(pattern) ? globToRegExp(pattern).test(name) : name === pattern || name.startsWith(pattern),
+    /[*?[]/.test(pattern)
+      ? globToRegExp(pattern).test(name)
+      : name === pattern || name.startsWith(pattern),
   );
 }
 
 /** Marks every case selected or not, with the reason for those left out. */
-export function selectCases(cases: readonly TestCase[], patterns: readonly string[], active: LabelSet): Selection[] {
+export function selectCases(
+  cases: readonly TestCase[],
+  patterns: readonly string[],
+  active: LabelSet,
+): Selection[] {
   return cases.map((testCase) => {
     if (!matchesPatterns(testCase.name, patterns)) {
       return { testCase, selected: false, reason: "name does not match" };
     }
     const groupBlocked = testCase.groups.find((group) => !labelsAllow(group.labels, active));
     if (groupBlocked) {
-      return { testCase, selected: false, reason: `labels of group ${groupBlocked.name || "(root)"}` };
+      return {
+        testCase,
+        selected: false,
+        reason: `labels of group ${groupBlocked.name || "(root)"}`,
+      };
     }
-    if (!labelsAllow(testCase.labels, active)) return { testCase, selected: false, reason: "labels" };
+    if (!labelsAllow(testCase.labels, active))
+      return { testCase, selected: false, reason: "labels" };
     return { testCase, selected: true };
   });
 }

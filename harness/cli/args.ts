@@ -47,17 +47,28 @@ export class ParsedArgs {
     if (raw === undefined) return undefined;
     const value = Number(raw);
     if (typeof raw !== "string" || !/^-?\d+$/.test(raw) || value < min || value > max) {
-      throw inputError("EFLAG", `--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(raw)}`, {
-        hint: `e.g. --${name} ${min}`,
-      });
+      throw inputError(
+        "EFLAG",
+        `--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(raw)}`,
+        {
+          hint: `e.g. --${name} ${min}`,
+        },
+      );
     }
     return value;
   }
 }
 
 /** Parses `argv` against `flags`; "-h"/"--help" come back as the boolean "help". */
-export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], command: string): ParsedArgs {
-  const all: FlagSpec[] = [...flags, { name: "help", short: "h", type: "boolean", description: "show this help" }];
+export function parseArgs(
+  argv: readonly string[],
+  flags: readonly FlagSpec[],
+  command: string,
+): ParsedArgs {
+  const all: FlagSpec[] = [
+    ...flags,
+    { name: "help", short: "h", type: "boolean", description: "show this help" },
+  ];
   const values = new Map<string, FlagValue>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -73,7 +84,8 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], c
     const [key, inline] = splitInline(arg);
     const spec = findFlag(key, all, command);
     if (spec.type === "boolean") {
-      if (inline !== undefined) throw inputError("EFLAG", `--${spec.name} takes no value, got ${JSON.stringify(arg)}`);
+      if (inline !== undefined)
+        throw inputError("EFLAG", `--${spec.name} takes no value, got ${JSON.stringify(arg)}`);
       values.set(spec.name, true);
       continue;
     }
@@ -84,7 +96,10 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], c
       });
     }
     if (spec.type === "list") {
-      const items = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+      const items = value
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
       values.set(spec.name, [...((values.get(spec.name) as string[] | undefined) ?? []), ...items]);
     } else {
       values.set(spec.name, value);

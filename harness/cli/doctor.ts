@@ -13,7 +13,12 @@ interface Check {
   required: boolean;
 }
 
-async function commandCheck(name: string, args: string[], fix: string, required = true): Promise<Check> {
+async function commandCheck(
+  name: string,
+  args: string[],
+  fix: string,
+  required = true,
+): Promise<Check> {
   const result = await execa(name, args, { reject: false, timeout: 10_000 });
   const output = `${result.stdout}\n${result.stderr}`.trim().split("\n")[0] ?? "";
   return result.exitCode === 0

@@ -13,7 +13,11 @@ export const listCommand: Command = {
     CASES_FLAG,
     LABELS_FLAG,
     { name: "json", type: "boolean", description: "print JSON: name, summary, labels, state" },
-    { name: "all", type: "boolean", description: "also list cases the patterns or labels leave out" },
+    {
+      name: "all",
+      type: "boolean",
+      description: "also list cases the patterns or labels leave out",
+    },
   ],
   async run(args, io) {
     const { selections } = await loadSelection(args, io.cwd);
@@ -33,7 +37,9 @@ export const listCommand: Command = {
     const width = Math.max(4, ...shown.map((s) => s.testCase.name.length));
     io.stdout.write(`${"STATE".padEnd(6)}${"NAME".padEnd(width + 2)}LABELS\n`);
     for (const s of shown) {
-      io.stdout.write(`${(s.selected ? "RUN" : "SKIP").padEnd(6)}${s.testCase.name.padEnd(width + 2)}${formatLabels(s.testCase.labels)}\n`);
+      io.stdout.write(
+        `${(s.selected ? "RUN" : "SKIP").padEnd(6)}${s.testCase.name.padEnd(width + 2)}${formatLabels(s.testCase.labels)}\n`,
+      );
     }
     return 0;
   },

@@ -17,7 +17,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) {
       throw inputError("EUNKNOWNCOMMAND", `unknown command "${name}"`, {
-        hint: `${choicesHint(name, COMMANDS.map((c) => c.name))}; see harness --help`,
+        hint: `${choicesHint(
+          name,
+          COMMANDS.map((c) => c.name),
+        )}; see harness --help`,
       });
     }
     const args = parseArgs(rest, command.flags, command.name);
@@ -31,7 +34,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       io.stderr.write(`harness: ${error.describe()}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`harness: internal error (a bug, please report it with this output):\n${error instanceof Error ? error.stack : String(error)}\n`);
+    io.stderr.write(
+      `harness: internal error (a bug, please report it with this output):\n${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     return EXIT.infrastructure;
   }
 }

@@ -11,27 +11,58 @@ import type { CaseSelection } from "./selection.ts";
 
 /** The flags that shape the matrix. */
 export const MATRIX_FLAGS: readonly FlagSpec[] = [
-  { name: "platform", short: "p", type: "list", valueName: "P", description: `platforms to run on (${PLATFORMS.map((p) => p.name).join(", ")})` },
-  { name: "arch", type: "list", valueName: "A", description: "guest architectures: x86_64, aarch64 (default: the host's)" },
-  { name: "kernel", type: "list", valueName: "K", description: "kernel names (default: each arch's default; see harness kernels)" },
-  { name: "include", type: "list", valueName: "GLOB", description: "keep only cells whose id matches (case/platform-arch-kernel)" },
+  {
+    name: "platform",
+    short: "p",
+    type: "list",
+    valueName: "P",
+    description: `platforms to run on (${PLATFORMS.map((p) => p.name).join(", ")})`,
+  },
+  {
+    name: "arch",
+    type: "list",
+    valueName: "A",
+    description: "guest architectures: x86_64, aarch64 (default: the host's)",
+  },
+  {
+    name: "kernel",
+    type: "list",
+    valueName: "K",
+    description: "kernel names (default: each arch's default; see harness kernels)",
+  },
+  {
+    name: "include",
+    type: "list",
+    valueName: "GLOB",
+    description: "keep only cells whose id matches (case/platform-arch-kernel)",
+  },
   { name: "exclude", type: "list", valueName: "GLOB", description: "drop cells whose id matches" },
-  { name: "repeat", type: "string", valueName: "N", description: "run each cell N times (overrides the cases' own repeat)" },
+  {
+    name: "repeat",
+    type: "string",
+    valueName: "N",
+    description: "run each cell N times (overrides the cases' own repeat)",
+  },
 ];
 
 /** Validates the matrix flags; `requirePlatform` makes --platform mandatory (run). */
-export function matrixRequest(args: ParsedArgs, hostArch: Arch, requirePlatform: boolean): MatrixRequest {
+export function matrixRequest(
+  args: ParsedArgs,
+  hostArch: Arch,
+  requirePlatform: boolean,
+): MatrixRequest {
   const platformNames = args.list("platform");
   if (platformNames.length === 0 && requirePlatform) {
     throw inputError("EPLATFORM", "--platform is required", {
       hint: `e.g. --platform qemu (valid: ${PLATFORMS.map((p) => p.name).join(", ")})`,
     });
   }
-  const platforms = (platformNames.length > 0 ? platformNames : PLATFORMS.map((p) => p.name)).map((name) =>
-    findPlatform(name),
+  const platforms = (platformNames.length > 0 ? platformNames : PLATFORMS.map((p) => p.name)).map(
+    (name) => findPlatform(name),
   );
   const archNames = args.list("arch");
-  const arches = archNames.length > 0 ? [...new Set(archNames.map((a) => parseArch(a)))] : [hostArch];
+  const arches =
+    archNames.length > 0 ? [...new Set(archNames.map((a) => parseArch(a)))] : [hostArch];
   const kernels = args.list("kernel");
   checkKernelNames(kernels);
   const repeat = args.integer("repeat", 1, 1000);

@@ -13,24 +13,34 @@ const FORMATS = ["github", "json"];
 export const matrixCommand: Command = {
   name: "matrix",
   summary: "Print the matrix of cells split into shards (github: input for strategy.matrix)",
-  usage: "harness matrix [PATTERN..] [--platform P..] [--arch A..] [--kernel K..] --shards N --format github|json",
+  usage:
+    "harness matrix [PATTERN..] [--platform P..] [--arch A..] [--kernel K..] --shards N --format github|json",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
     ...MATRIX_FLAGS,
     { name: "shards", type: "string", valueName: "N", description: "number of shards (default 1)" },
-    { name: "format", type: "string", valueName: "F", description: "github (strategy.matrix JSON) or json (every cell)" },
+    {
+      name: "format",
+      type: "string",
+      valueName: "F",
+      description: "github (strategy.matrix JSON) or json (every cell)",
+    },
   ],
   async run(args, io) {
     const format = args.string("format") ?? "json";
     if (!FORMATS.includes(format)) {
-      throw inputError("EFLAG", `unknown --format ${JSON.stringify(format)}`, { hint: choicesHint(format, FORMATS) });
+      throw inputError("EFLAG", `unknown --format ${JSON.stringify(format)}`, {
+        hint: choicesHint(format, FORMATS),
+      });
     }
     const shards = args.integer("shards", 1, 256) ?? 1;
     const selection = await loadSelection(args, io.cwd);
     const request = matrixRequest(args, selection.host.arch, false);
     const cells = selectedCells(selection, request);
-    const split = Array.from({ length: shards }, (_, i) => takeShard(cells, { index: i + 1, count: shards }));
+    const split = Array.from({ length: shards }, (_, i) =>
+      takeShard(cells, { index: i + 1, count: shards }),
+    );
     if (format === "github") {
       const include = split.map((part, i) => ({ shard: `${i + 1}/${shards}`, cells: part.length }));
       io.stdout.write(`${JSON.stringify({ include })}\n`);

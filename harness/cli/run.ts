@@ -17,23 +17,62 @@ import { loadSelection } from "./selection.ts";
 export const runCommand: Command = {
   name: "run",
   summary: "Run test cases on a platform and record the results under logs/<run-id>/",
-  usage: "harness run [PATTERN..] --platform P [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID]",
+  usage:
+    "harness run [PATTERN..] --platform P [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID]",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
     ...MATRIX_FLAGS,
-    { name: "parallel", short: "j", type: "string", valueName: "N", description: "cells at once (default: number of cores)" },
-    { name: "shard", type: "string", valueName: "I/N", description: "run only shard I of N (applied after filtering)" },
-    { name: "retries", type: "string", valueName: "N", description: "retry cells that end in error or timeout up to N times (default 0)" },
-    { name: "retry-budget", type: "string", valueName: "DURATION", description: "total time retries may take (default 30m)" },
-    { name: "timeout", type: "string", valueName: "DURATION", description: "deadline per cell, overriding the cases' (e.g. 90s, 10m)" },
-    { name: "run-id", type: "string", valueName: "ID", description: "name of the run folder (default: time-based)" },
-    { name: "logs", type: "string", valueName: "DIR", description: "where run folders go (default: logs/)" },
+    {
+      name: "parallel",
+      short: "j",
+      type: "string",
+      valueName: "N",
+      description: "cells at once (default: number of cores)",
+    },
+    {
+      name: "shard",
+      type: "string",
+      valueName: "I/N",
+      description: "run only shard I of N (applied after filtering)",
+    },
+    {
+      name: "retries",
+      type: "string",
+      valueName: "N",
+      description: "retry cells that end in error or timeout up to N times (default 0)",
+    },
+    {
+      name: "retry-budget",
+      type: "string",
+      valueName: "DURATION",
+      description: "total time retries may take (default 30m)",
+    },
+    {
+      name: "timeout",
+      type: "string",
+      valueName: "DURATION",
+      description: "deadline per cell, overriding the cases' (e.g. 90s, 10m)",
+    },
+    {
+      name: "run-id",
+      type: "string",
+      valueName: "ID",
+      description: "name of the run folder (default: time-based)",
+    },
+    {
+      name: "logs",
+      type: "string",
+      valueName: "DIR",
+      description: "where run folders go (default: logs/)",
+    },
   ],
   async run(args, io) {
     const plan = await planRun(args, io.cwd, io.argv);
     if (plan.cells.length === 0) {
-      io.stderr.write("harness: no cells to run (check the patterns, labels, --platform and --arch)\n");
+      io.stderr.write(
+        "harness: no cells to run (check the patterns, labels, --platform and --arch)\n",
+      );
     }
     const { record } = await executeRun(plan, { stdout: io.stdout, signal: io.signal });
     return record.exitCode;
@@ -90,7 +129,10 @@ function durationFlag(args: ParsedArgs, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const ms = parseDurationMs(raw);
   if (ms === undefined || ms <= 0) {
-    throw inputError("EFLAG", `--${name} must be a duration like 90s, 10m or 1h30m, got ${JSON.stringify(raw)}`);
+    throw inputError(
+      "EFLAG",
+      `--${name} must be a duration like 90s, 10m or 1h30m, got ${JSON.stringify(raw)}`,
+    );
   }
   return ms;
 }

@@ -15,7 +15,8 @@ export const validateCommand: Command = {
   usage: "harness validate [FILE.yml|CASES_DIR..] [--cases DIR]",
   flags: [CASES_FLAG],
   async run(args, io) {
-    const targets = args.positionals.length > 0 ? args.positionals : [args.string("cases") ?? "cases"];
+    const targets =
+      args.positionals.length > 0 ? args.positionals : [args.string("cases") ?? "cases"];
     const errors: HarnessError[] = [];
     let checked = 0;
     for (const target of targets) {
@@ -32,10 +33,15 @@ export const validateCommand: Command = {
         }
       } else {
         checked++;
-        errors.push(...(path.endsWith("case.yml") ? (await readCaseFile(path)).errors : await checkImageYaml(path)));
+        errors.push(
+          ...(path.endsWith("case.yml")
+            ? (await readCaseFile(path)).errors
+            : await checkImageYaml(path)),
+        );
       }
     }
-    if (errors.length > 0) throw errors.length === 1 ? errors[0] : new HarnessErrors(errors);
+    if (errors.length === 1 && errors[0]) throw errors[0];
+    if (errors.length > 1) throw new HarnessErrors(errors);
     io.stdout.write(`${checked} ${checked === 1 ? "file" : "files and cases"} valid\n`);
     return 0;
   },
@@ -44,6 +50,11 @@ export const validateCommand: Command = {
 // Until the image builder's schema exists, image YAML is checked for syntax only.
 async function checkImageYaml(file: string): Promise<HarnessError[]> {
   const exists = await stat(file).catch(() => undefined);
-  if (!exists) return [inputError("ENOTFOUND", `image file not found: ${file}`, { hint: "add it or set image: in case.yml" })];
+  if (!exists)
+    return [
+      inputError("ENOTFOUND", `image file not found: ${file}`, {
+        hint: "add it or set image: in case.yml",
+      }),
+    ];
   return (await readYaml(file)).errors;
 }

@@ -3,7 +3,12 @@ import { ARCHES, type Arch } from "../cases/types.ts";
 import { inputError } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
 
-const ALIASES: Record<string, Arch> = { x86_64: "x86_64", amd64: "x86_64", aarch64: "aarch64", arm64: "aarch64" };
+const ALIASES: Record<string, Arch> = {
+  x86_64: "x86_64",
+  amd64: "x86_64",
+  aarch64: "aarch64",
+  arm64: "aarch64",
+};
 
 /** The arch for a name or alias; unknown names are a bad-input error naming the flag. */
 export function parseArch(value: string, flag = "--arch"): Arch {

@@ -15,7 +15,9 @@ export interface Cell {
 }
 
 /** The cell's folder under cells/: "case/platform-arch-kernel[.rN]". */
-export function cellPath(cell: Pick<Cell, "testCase" | "platform" | "arch" | "kernel" | "repeatIndex">): string {
+export function cellPath(
+  cell: Pick<Cell, "testCase" | "platform" | "arch" | "kernel" | "repeatIndex">,
+): string {
   const repeat = cell.repeatIndex > 1 ? `.r${cell.repeatIndex}` : "";
   return `${cell.testCase.name || "root"}/${cell.platform}-${cell.arch}-${cell.kernel}${repeat}`;
 }

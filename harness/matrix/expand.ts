@@ -44,7 +44,11 @@ export function expandMatrix(cases: readonly TestCase[], request: MatrixRequest)
   return cells.filter((cell) => keepByGlobs(cell.id, request.include, request.exclude));
 }
 
-function kernelsFor(testCase: TestCase, arch: Arch, requested: readonly string[] | undefined): string[] {
+function kernelsFor(
+  testCase: TestCase,
+  arch: Arch,
+  requested: readonly string[] | undefined,
+): string[] {
   const available = kernelNames(arch);
   const wanted = (requested && requested.length > 0 ? requested : [DEFAULT_KERNEL]).filter((k) =>
     available.includes(k),
@@ -54,14 +58,21 @@ function kernelsFor(testCase: TestCase, arch: Arch, requested: readonly string[]
 }
 
 /** True when every field the filter sets matches the cell (kernel and platform may be globs). */
-export function filterMatches(filter: CellFilter, cell: { platform: string; arch: Arch; kernel: string }): boolean {
+export function filterMatches(
+  filter: CellFilter,
+  cell: { platform: string; arch: Arch; kernel: string },
+): boolean {
   if (filter.platform !== undefined && !globMatch(filter.platform, cell.platform)) return false;
   if (filter.arch !== undefined && filter.arch !== cell.arch) return false;
   if (filter.kernel !== undefined && !globMatch(filter.kernel, cell.kernel)) return false;
   return true;
 }
 
-function keepByGlobs(id: string, include?: readonly string[], exclude?: readonly string[]): boolean {
+function keepByGlobs(
+  id: string,
+  include?: readonly string[],
+  exclude?: readonly string[],
+): boolean {
   if (include && include.length > 0 && !include.some((glob) => globMatch(glob, id))) return false;
   return !(exclude ?? []).some((glob) => globMatch(glob, id));
 }

@@ -34,7 +34,9 @@ export const DEFAULT_KERNEL = "debian-6.1-cloud";
 
 /** Names of the kernels available for an arch (all of them, when no arch is given). */
 export function kernelNames(arch?: Arch): string[] {
-  return KERNELS.filter((k) => arch === undefined || k.packages[arch] !== undefined).map((k) => k.name);
+  return KERNELS.filter((k) => arch === undefined || k.packages[arch] !== undefined).map(
+    (k) => k.name,
+  );
 }
 
 /** Checks kernel names given on the command line; unknown ones are a bad-input error. */

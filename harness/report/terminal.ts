@@ -5,24 +5,41 @@ import { STATUSES, type Status } from "../results/status.ts";
 import { formatDuration } from "../util/duration.ts";
 
 const LABEL: Record<Status, string> = {
-  pass: "PASS", fail: "FAIL", error: "ERROR", timeout: "TIMEOUT", skip: "SKIP", cancel: "CANCEL", flaky: "FLAKY",
+  pass: "PASS",
+  fail: "FAIL",
+  error: "ERROR",
+  timeout: "TIMEOUT",
+  skip: "SKIP",
+  cancel: "CANCEL",
+  flaky: "FLAKY",
 };
 
 const MAX_REASONS = 5;
 
 /** Writes one line for a finished cell, and for failures the reasons and the reproduction command. */
 export function printCell(out: Writable, cell: CellRecord): void {
-  out.write(`${LABEL[cell.status].padEnd(7)} ${formatDuration(cell.durationMs).padStart(7)}  ${cell.id}\n`);
+  out.write(
+    `${LABEL[cell.status].padEnd(7)} ${formatDuration(cell.durationMs).padStart(7)}  ${cell.id}\n`,
+  );
   if (cell.status === "pass") return;
-  for (const reason of cell.reasons.slice(0, MAX_REASONS)) out.write(`          ${reason.split("\n")[0]}\n`);
-  if (cell.reasons.length > MAX_REASONS) out.write(`          … ${cell.reasons.length - MAX_REASONS} more in run.json\n`);
-  if (cell.status !== "skip" && cell.status !== "cancel") out.write(`          reproduce: ${cell.reproduce}\n`);
+  for (const reason of cell.reasons.slice(0, MAX_REASONS))
+    out.write(`          ${reason.split("\n")[0]}\n`);
+  if (cell.reasons.length > MAX_REASONS)
+    out.write(`          … ${cell.reasons.length - MAX_REASONS} more in run.json\n`);
+  if (cell.status !== "skip" && cell.status !== "cancel")
+    out.write(`          reproduce: ${cell.reproduce}\n`);
 }
 
 /** The closing totals line, e.g. "8 cells: 6 passed, 1 failed, 1 skipped in 12.3s — logs/…". */
 export function totalsLine(run: RunRecord, runDir: string): string {
   const words: Record<Status, string> = {
-    pass: "passed", fail: "failed", error: "errors", timeout: "timed out", skip: "skipped", cancel: "cancelled", flaky: "flaky",
+    pass: "passed",
+    fail: "failed",
+    error: "errors",
+    timeout: "timed out",
+    skip: "skipped",
+    cancel: "cancelled",
+    flaky: "flaky",
   };
   const parts = STATUSES.filter((s) => run.counts[s] > 0 || s === "pass" || s === "fail").map(
     (s) => `${run.counts[s]} ${words[s]}`,

@@ -3,12 +3,15 @@ import type { CellRecord, RunRecord } from "./run-record.ts";
 
 /** XML-escapes text, dropping characters XML cannot carry. */
 export function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters; they are removed on purpose.
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+  );
 }
 
 /** The run as a JUnit XML document. */
@@ -41,7 +44,9 @@ function suite(name: string, cells: CellRecord[]): string {
 function testcase(cell: CellRecord): string {
   const open = `    <testcase classname="${xmlEscape(cell.case)}" name="${xmlEscape(cellLabel(cell))}" time="${seconds(cell.durationMs)}"`;
   const message = xmlEscape(cell.reasons[0] ?? cell.status);
-  const body = xmlEscape(`${cell.reasons.join("\n")}\nreproduce: ${cell.reproduce}\nlogs: ${cell.dir}`);
+  const body = xmlEscape(
+    `${cell.reasons.join("\n")}\nreproduce: ${cell.reproduce}\nlogs: ${cell.dir}`,
+  );
   switch (cell.status) {
     case "fail":
     case "timeout":

@@ -68,7 +68,16 @@ export interface RunRecord {
     retries: number;
     shard?: string;
   };
-  host: { hostname: string; os: string; distro: string; distroVersion: string; arch: string; cpus: number; memoryBytes: number; node: string };
+  host: {
+    hostname: string;
+    os: string;
+    distro: string;
+    distroVersion: string;
+    arch: string;
+    cpus: number;
+    memoryBytes: number;
+    node: string;
+  };
   counts: Record<Status, number>;
   cells: CellRecord[];
 }

@@ -6,7 +6,15 @@ import { isFailing, type TapSummary, type TestPoint } from "./tap.ts";
 export type Status = "pass" | "fail" | "error" | "timeout" | "skip" | "cancel" | "flaky";
 
 /** All statuses, in report order. */
-export const STATUSES: readonly Status[] = ["fail", "timeout", "error", "flaky", "cancel", "skip", "pass"];
+export const STATUSES: readonly Status[] = [
+  "fail",
+  "timeout",
+  "error",
+  "flaky",
+  "cancel",
+  "skip",
+  "pass",
+];
 
 /** What one attempt produced, before it is judged. */
 export interface AttemptOutcome {
@@ -33,9 +41,11 @@ export const CANCEL_EXIT_CODE = 253;
 /** Judges one attempt. */
 export function judge(outcome: AttemptOutcome): Verdict {
   if (outcome.cancelled) return { status: "cancel", reasons: ["cancelled"] };
-  if (outcome.timedOut) return { status: "timeout", reasons: ["deadline passed", ...failureReasons(outcome)] };
+  if (outcome.timedOut)
+    return { status: "timeout", reasons: ["deadline passed", ...failureReasons(outcome)] };
   if (outcome.infraError) return { status: "error", reasons: [outcome.infraError] };
-  if (outcome.exitCode === CANCEL_EXIT_CODE) return { status: "cancel", reasons: ["the test cancelled itself (exit 253)"] };
+  if (outcome.exitCode === CANCEL_EXIT_CODE)
+    return { status: "cancel", reasons: ["the test cancelled itself (exit 253)"] };
   const reasons = failureReasons(outcome);
   if (reasons.length > 0) return { status: "fail", reasons };
   const { tap } = outcome;
@@ -50,7 +60,11 @@ function failureReasons(outcome: AttemptOutcome): string[] {
     reasons.push(`exit code ${outcome.exitCode}`);
   }
   if (outcome.tap.bailOut !== undefined) reasons.push(`bail out: ${outcome.tap.bailOut}`);
-  reasons.push(...failingTests(outcome.tap.tests).map((p) => `${p.outcome}: ${p.path.join(" > ")}${p.reason ? ` (${p.reason})` : ""}`));
+  reasons.push(
+    ...failingTests(outcome.tap.tests).map(
+      (p) => `${p.outcome}: ${p.path.join(" > ")}${p.reason ? ` (${p.reason})` : ""}`,
+    ),
+  );
   reasons.push(...outcome.tap.planProblems);
   if (outcome.expect) reasons.push(...expectationProblems(outcome.tap, outcome.expect));
   return reasons;
@@ -58,11 +72,17 @@ function failureReasons(outcome: AttemptOutcome): string[] {
 
 /** Failing test points at any depth. */
 export function failingTests(points: readonly TestPoint[]): TestPoint[] {
-  return points.flatMap((point) => [...(isFailing(point.outcome) ? [point] : []), ...failingTests(point.children)]);
+  return points.flatMap((point) => [
+    ...(isFailing(point.outcome) ? [point] : []),
+    ...failingTests(point.children),
+  ]);
 }
 
 /** Expected plan and test names that the results do not show. */
-export function expectationProblems(tap: TapSummary, expect: { plan?: number; tests?: readonly string[] }): string[] {
+export function expectationProblems(
+  tap: TapSummary,
+  expect: { plan?: number; tests?: readonly string[] },
+): string[] {
   const problems: string[] = [];
   if (expect.plan !== undefined && tap.skipAll === undefined && tap.tests.length !== expect.plan) {
     problems.push(`expected ${expect.plan} tests, ${tap.tests.length} reported`);
@@ -88,7 +108,15 @@ export function exitCodeFor(statuses: readonly Status[]): number {
 
 /** Counts of each status. */
 export function countStatuses(statuses: readonly Status[]): Record<Status, number> {
-  const counts: Record<Status, number> = { pass: 0, fail: 0, error: 0, timeout: 0, skip: 0, cancel: 0, flaky: 0 };
+  const counts: Record<Status, number> = {
+    pass: 0,
+    fail: 0,
+    error: 0,
+    timeout: 0,
+    skip: 0,
+    cancel: 0,
+    flaky: 0,
+  };
   for (const status of statuses) counts[status]++;
   return counts;
 }

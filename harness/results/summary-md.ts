@@ -4,12 +4,20 @@ import { STATUSES } from "./status.ts";
 import { formatDuration } from "../util/duration.ts";
 
 const ICON: Record<string, string> = {
-  pass: "✅", fail: "❌", timeout: "⏱️", error: "💥", flaky: "🔁", cancel: "🚫", skip: "⏭️",
+  pass: "✅",
+  fail: "❌",
+  timeout: "⏱️",
+  error: "💥",
+  flaky: "🔁",
+  cancel: "🚫",
+  skip: "⏭️",
 };
 
 /** The run as Markdown: counts, then every cell that did not pass with its reason and reproduction. */
 export function summaryMarkdown(run: RunRecord): string {
-  const counts = STATUSES.filter((s) => run.counts[s] > 0).map((s) => `${ICON[s]} ${run.counts[s]} ${s}`);
+  const counts = STATUSES.filter((s) => run.counts[s] > 0).map(
+    (s) => `${ICON[s]} ${run.counts[s]} ${s}`,
+  );
   const lines = [
     `## harness run ${run.runId}${run.state === "interrupted" ? " (interrupted)" : ""}`,
     "",
@@ -21,7 +29,9 @@ export function summaryMarkdown(run: RunRecord): string {
     lines.push("| status | cell | why | reproduce |", "|---|---|---|---|");
     for (const cell of notPassed) {
       const why = (cell.reasons[0] ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 200);
-      lines.push(`| ${ICON[cell.status]} ${cell.status} | \`${cell.id}\` | ${why} | \`${cell.reproduce}\` |`);
+      lines.push(
+        `| ${ICON[cell.status]} ${cell.status} | \`${cell.id}\` | ${why} | \`${cell.reproduce}\` |`,
+      );
     }
     lines.push("");
   }

@@ -28,6 +28,12 @@ export interface TapSummary {
   skipAll?: string;
 }
 
+interface FinalState {
+  plan: { start: number | null; end: number | null; skipAll: boolean; skipReason: string };
+  count: number;
+  sawPlan: boolean;
+}
+
 const FAILING: ReadonlySet<Outcome> = new Set(["fail", "timeout", "error"]);
 
 /** True for outcomes that make a test run fail. */
@@ -44,7 +50,7 @@ export class TapCollector {
   #pending = "";
   #format: TapSummary["format"] = "none";
   #tests: TestPoint[];
-  #final: Promise<{ plan: { start: number; end: number; skipAll: boolean; skipReason: string }; count: number; sawPlan: boolean }>;
+  #final: Promise<FinalState>;
   #bailOut: string | undefined;
   #tapLines: string[] = [];
   #tapBytes = 0;
@@ -55,7 +61,11 @@ export class TapCollector {
     let resolveFinal: (value: Awaited<TapCollector["final"]>) => void = () => undefined;
     this.#final = new Promise((resolve) => (resolveFinal = resolve));
     this.#parser = new Parser({ bail: false }, (results) => {
-      resolveFinal({ plan: results.plan, count: results.count, sawPlan: this.#parser.planEnd !== -1 });
+      resolveFinal({
+        plan: results.plan,
+        count: results.count,
+        sawPlan: this.#parser.planEnd !== -1,
+      });
     });
     this.#parser.on("bailout", (reason: string) => (this.#bailOut = reason || "(no reason)"));
     this.#tests = collectPoints(this.#parser, []);
@@ -90,7 +100,8 @@ export class TapCollector {
   #line(raw: string): void {
     const line = raw.replace(/\r$/, "");
     if (this.#format === "none") {
-      const start = /^\s*(K?TAP) version \d+\s*$/.exec(line) ?? (/^\d+\.\.\d+/.test(line) ? ["", "TAP"] : null);
+      const start =
+        /^\s*(K?TAP) version \d+\s*$/.exec(line) ?? (/^\d+\.\.\d+/.test(line) ? ["", "TAP"] : null);
       if (!start) return;
       this.#format = start[1] === "KTAP" ? "ktap" : "tap";
     }
@@ -155,7 +166,13 @@ function toPoint(result: Result, parentPath: string[]): TestPoint {
     outcome = "todo";
     reason = typeof result.todo === "string" ? result.todo : undefined;
   }
-  const point: TestPoint = { id: result.id ?? 0, name, path: [...parentPath, name], outcome, children: [] };
+  const point: TestPoint = {
+    id: result.id ?? 0,
+    name,
+    path: [...parentPath, name],
+    outcome,
+    children: [],
+  };
   if (reason) point.reason = reason;
   return point;
 }
@@ -163,10 +180,18 @@ function toPoint(result: Result, parentPath: string[]): TestPoint {
 function summarise(
   format: TapSummary["format"],
   tests: TestPoint[],
-  final: { plan: { start: number; end: number; skipAll: boolean; skipReason: string }; count: number; sawPlan: boolean },
+  final: FinalState,
   bailOut: string | undefined,
 ): TapSummary {
-  const counts: Record<Outcome, number> = { pass: 0, fail: 0, skip: 0, todo: 0, xfail: 0, timeout: 0, error: 0 };
+  const counts: Record<Outcome, number> = {
+    pass: 0,
+    fail: 0,
+    skip: 0,
+    todo: 0,
+    xfail: 0,
+    timeout: 0,
+    error: 0,
+  };
   const visit = (point: TestPoint) => {
     counts[point.outcome]++;
     point.children.forEach(visit);
@@ -179,8 +204,9 @@ function summarise(
     summary.skipAll = final.plan.skipReason.replace(/^SKIP\s*/i, "") || "skipped";
     return summary;
   }
-  if (!final.sawPlan && bailOut === undefined) summary.planProblems.push("no plan (1..N) in the TAP output");
-  const planned = final.plan.end - final.plan.start + 1;
+  if (!final.sawPlan && bailOut === undefined)
+    summary.planProblems.push("no plan (1..N) in the TAP output");
+  const planned = (final.plan.end ?? 0) - (final.plan.start ?? 1) + 1;
   if (final.sawPlan && planned !== tests.length && bailOut === undefined) {
     summary.planProblems.push(`planned ${planned} tests, ${tests.length} reported`);
   }

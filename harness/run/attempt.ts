@@ -26,12 +26,16 @@ export interface AttemptResult {
 }
 
 /** Runs build → boot → drive → collect, then teardown on every path, and judges the outcome. */
-export async function runAttempt(executor: CellExecutor, setup: AttemptSetup): Promise<AttemptResult> {
+export async function runAttempt(
+  executor: CellExecutor,
+  setup: AttemptSetup,
+): Promise<AttemptResult> {
   const startedAt = new Date();
   await mkdir(setup.cellDir, { recursive: true });
   const consoleLog = createWriteStream(join(setup.cellDir, "console.log"));
   const results = new TapCollector();
-  const cellTimeoutMs = setup.cellTimeoutMs ?? setup.cell.testCase.timeouts.cellMs ?? DEFAULT_CELL_TIMEOUT_MS;
+  const cellTimeoutMs =
+    setup.cellTimeoutMs ?? setup.cell.testCase.timeouts.cellMs ?? DEFAULT_CELL_TIMEOUT_MS;
   using cellDeadline = startDeadline(setup.runSignal, cellTimeoutMs, `cell ${setup.cell.id}`);
   const phases: PhaseRecord[] = [];
   const outcome: Partial<AttemptOutcome> = {};
@@ -44,8 +48,17 @@ export async function runAttempt(executor: CellExecutor, setup: AttemptSetup): P
     }
     // Teardown must still run after a deadline or Ctrl-C, so it gets a fresh signal with its own deadline.
     const parent = phase.always ? new AbortController().signal : cellDeadline.signal;
-    using deadline = startDeadline(parent, phase.deadlineMs(setup.cell.testCase.timeouts), `${phase.name} phase`);
-    const context: AttemptContext = { ...setup, signal: deadline.signal, console: consoleLog, results };
+    using deadline = startDeadline(
+      parent,
+      phase.deadlineMs(setup.cell.testCase.timeouts),
+      `${phase.name} phase`,
+    );
+    const context: AttemptContext = {
+      ...setup,
+      signal: deadline.signal,
+      console: consoleLog,
+      results,
+    };
     const phaseStart = performance.now();
     try {
       if (phase.name === "drive") drive = await executor.drive(context);
@@ -56,13 +69,23 @@ export async function runAttempt(executor: CellExecutor, setup: AttemptSetup): P
     } catch (error) {
       failed = true;
       const message = classify(error, outcome);
-      phases.push({ name: phase.name, durationMs: performance.now() - phaseStart, outcome: "failed", error: message });
+      phases.push({
+        name: phase.name,
+        durationMs: performance.now() - phaseStart,
+        outcome: "failed",
+        error: message,
+      });
     }
   }
   await new Promise((resolve) => consoleLog.end(resolve));
   const tap = outcome.tap ?? (await results.end());
   await writeFile(join(setup.cellDir, "results.tap"), results.tapText());
-  const verdict = judge({ ...outcome, ...drive, tap, ...(setup.cell.testCase.expect ? { expect: setup.cell.testCase.expect } : {}) });
+  const verdict = judge({
+    ...outcome,
+    ...drive,
+    tap,
+    ...(setup.cell.testCase.expect ? { expect: setup.cell.testCase.expect } : {}),
+  });
   const record: AttemptRecord = {
     number: setup.attempt,
     status: verdict.status,

@@ -32,7 +32,8 @@ export async function runCell(cell: Cell, options: CellRunOptions): Promise<Cell
   const cellDir = join(options.runDir, dir);
   const base = baseRecord(cell, dir, options.reproduceArgs);
   if (cell.skipReason) return { ...base, status: "skip", reasons: [cell.skipReason] };
-  if (options.runSignal.aborted) return { ...base, status: "cancel", reasons: ["run cancelled before the cell started"] };
+  if (options.runSignal.aborted)
+    return { ...base, status: "cancel", reasons: ["run cancelled before the cell started"] };
   const startedAt = new Date();
   const attempts: AttemptRecord[] = [];
   let tap: TapSummary | undefined;
@@ -52,14 +53,24 @@ export async function runCell(cell: Cell, options: CellRunOptions): Promise<Cell
     }
     const reason = error instanceof HarnessError ? error.describe() : "run cancelled";
     const status: Status = options.runSignal.aborted ? "cancel" : "error";
-    return { ...base, status, reasons: [reason], startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() };
+    return {
+      ...base,
+      status,
+      reasons: [reason],
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+    };
   }
   const last = attempts[attempts.length - 1] as AttemptRecord;
   const flaky = attempts.length > 1 && last.status === "pass";
   return {
     ...base,
     status: flaky ? "flaky" : last.status,
-    reasons: flaky ? [`passed on attempt ${last.number} after: ${attempts[0]?.reasons[0] ?? attempts[0]?.status}`] : last.reasons,
+    reasons: flaky
+      ? [
+          `passed on attempt ${last.number} after: ${attempts[0]?.reasons[0] ?? attempts[0]?.status}`,
+        ]
+      : last.reasons,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     attempts,
@@ -104,7 +115,7 @@ function baseRecord(cell: Cell, dir: string, reproduceArgs: readonly string[]): 
     tests: [],
     testCounts: { pass: 0, fail: 0, skip: 0, todo: 0, xfail: 0, timeout: 0, error: 0 },
     reproduce: reproduceCommand(cell, reproduceArgs),
-    ...(cell.testCase.files.caseFile ?? cell.testCase.files.script
+    ...((cell.testCase.files.caseFile ?? cell.testCase.files.script)
       ? { caseFile: (cell.testCase.files.caseFile ?? cell.testCase.files.script) as string }
       : {}),
   };

@@ -9,9 +9,13 @@ const imageExecutorMissing: CellExecutor = {
   build(context) {
     const image = context.cell.testCase.files.image ?? "test.yml";
     return Promise.reject(
-      new HarnessError("ENOBUILDER", `cannot build ${image}: this harness has no image builder yet`, {
-        hint: "image cases run once the LinuxKit image builder is available; host-script cases (test.sh) run now",
-      }),
+      new HarnessError(
+        "ENOBUILDER",
+        `cannot build ${image}: this harness has no image builder yet`,
+        {
+          hint: "image cases run once the LinuxKit image builder is available; host-script cases (test.sh) run now",
+        },
+      ),
     );
   },
   boot: () => Promise.resolve(),

@@ -29,7 +29,8 @@ export class GroupScripts {
   constructor(cells: readonly Cell[], options: GroupScriptsOptions) {
     this.#options = options;
     for (const cell of cells) {
-      for (const group of withScripts(cell)) this.#pending.set(group.dir, (this.#pending.get(group.dir) ?? 0) + 1);
+      for (const group of withScripts(cell))
+        this.#pending.set(group.dir, (this.#pending.get(group.dir) ?? 0) + 1);
     }
   }
 
@@ -79,9 +80,13 @@ export class GroupScripts {
         onOutput: (chunk) => log.write(chunk),
       });
       if (exit.exitCode !== 0) {
-        throw new HarnessError("EGROUPSCRIPT", `group ${name}: "${script} ${action}" failed (${describeExit(exit)})`, {
-          hint: `see groups/${name}.${action}.log in the run directory`,
-        });
+        throw new HarnessError(
+          "EGROUPSCRIPT",
+          `group ${name}: "${script} ${action}" failed (${describeExit(exit)})`,
+          {
+            hint: `see groups/${name}.${action}.log in the run directory`,
+          },
+        );
       }
     } finally {
       await new Promise((resolve) => log.end(resolve));
@@ -93,7 +98,11 @@ function withScripts(cell: Cell): CaseGroup[] {
   return cell.testCase.groups.filter((group) => group.script !== undefined);
 }
 
-function describeExit(exit: { exitCode: number | null; signal: string | null; stopped: boolean }): string {
+function describeExit(exit: {
+  exitCode: number | null;
+  signal: string | null;
+  stopped: boolean;
+}): string {
   if (exit.stopped) return "stopped";
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`;
 }

@@ -59,8 +59,14 @@ export async function runProcessTree(options: RunTreeOptions): Promise<TreeExit>
 }
 
 /** Stops a process group and any process carrying the token: SIGTERM, then SIGKILL after `graceMs`. */
-export async function stopTree(pid: number | undefined, token: string, graceMs: number): Promise<void> {
-  const targets = async () => [...new Set([...(await pidsWithToken(token)), ...(pid ? [-pid] : [])])];
+export async function stopTree(
+  pid: number | undefined,
+  token: string,
+  graceMs: number,
+): Promise<void> {
+  const targets = async () => [
+    ...new Set([...(await pidsWithToken(token)), ...(pid ? [-pid] : [])]),
+  ];
   for (const target of await targets()) signalQuietly(target, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && (await pidsWithToken(token)).length > 0) {

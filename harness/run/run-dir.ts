@@ -38,7 +38,11 @@ export async function createRunDir(logsDir: string, runId: string): Promise<stri
 }
 
 /** Writes run.json, junit.xml and summary.md, each atomically, and points logs/latest at the run. */
-export async function writeRunRecord(logsDir: string, runDir: string, run: RunRecord): Promise<void> {
+export async function writeRunRecord(
+  logsDir: string,
+  runDir: string,
+  run: RunRecord,
+): Promise<void> {
   await writeFileAtomic(join(runDir, "junit.xml"), junitXml(run));
   await writeFileAtomic(join(runDir, "summary.md"), summaryMarkdown(run));
   await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(run, null, 2)}\n`);

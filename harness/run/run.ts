@@ -36,7 +36,10 @@ export interface RunIo {
 }
 
 /** Runs the plan to a written run record; the exit code is 130 when the run was interrupted. */
-export async function executeRun(plan: RunPlan, io: RunIo): Promise<{ record: RunRecord; runDir: string }> {
+export async function executeRun(
+  plan: RunPlan,
+  io: RunIo,
+): Promise<{ record: RunRecord; runDir: string }> {
   const startedAt = new Date();
   const runDir = await createRunDir(plan.logsDir, plan.runId);
   const groups = new GroupScripts(plan.cells, {

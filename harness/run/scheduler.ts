@@ -11,7 +11,10 @@ export interface ScheduleOptions extends CellRunOptions {
 }
 
 /** Runs every cell; records come back in matrix order whatever order they finished in. */
-export async function runCells(cells: readonly Cell[], options: ScheduleOptions): Promise<CellRecord[]> {
+export async function runCells(
+  cells: readonly Cell[],
+  options: ScheduleOptions,
+): Promise<CellRecord[]> {
   const limit = pLimit(options.parallel);
   return Promise.all(
     cells.map((cell) =>

@@ -17,7 +17,10 @@ export interface ScriptEnvInput {
 }
 
 /** The environment for a test.sh or group.sh, built from the harness's own environment. */
-export function scriptEnv(input: ScriptEnvInput, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function scriptEnv(
+  input: ScriptEnvInput,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   const labels = [...[...input.labels.unset].map((l) => `!${l}`), ...input.labels.set].join(":");

@@ -11,7 +11,8 @@ export const scriptExecutor: CellExecutor = {
     const { cell } = context;
     const script = cell.testCase.files.script;
     if (!script) throw new Error(`case ${cell.testCase.name} has no test.sh`);
-    const name = cell.repeatIndex > 1 ? `${cell.testCase.name}.${cell.repeatIndex}` : cell.testCase.name;
+    const name =
+      cell.repeatIndex > 1 ? `${cell.testCase.name}.${cell.repeatIndex}` : cell.testCase.name;
     const env = scriptEnv({
       casesRoot: context.casesRoot,
       testName: name,

@@ -10,7 +10,8 @@ export function parseDurationMs(value: string | number): number | undefined {
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   if (!/^((\d+(\.\d+)?)(ms|s|m|h))+$/.test(text)) return undefined;
   let total = 0;
-  for (const match of text.matchAll(PART)) total += Number(match[1]) * (UNIT_MS[match[2] ?? "s"] ?? 0);
+  for (const match of text.matchAll(PART))
+    total += Number(match[1]) * (UNIT_MS[match[2] ?? "s"] ?? 0);
   return Math.round(total);
 }
 

@@ -40,10 +40,14 @@ function toHarnessError(error: ErrorObject, source: YamlSource, code: string): H
       hint: choicesHint(String(error.data), allowed),
     });
   }
-  return inputError(code, `${where} ${error.message ?? "is invalid"} (got ${JSON.stringify(error.data)})`, {
-    at: source.locate(path),
-    hint: "see the schema for this file's fields",
-  });
+  return inputError(
+    code,
+    `${where} ${error.message ?? "is invalid"} (got ${JSON.stringify(error.data)})`,
+    {
+      at: source.locate(path),
+      hint: "see the schema for this file's fields",
+    },
+  );
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

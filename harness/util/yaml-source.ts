@@ -1,6 +1,15 @@
 // YAML files parsed with their positions, so every error can point at file:line:column.
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from "yaml";
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isSeq,
+  isScalar,
+  isPair,
+  type Document,
+  type Node,
+} from "yaml";
 import { inputError, type HarnessError, type SourceLocation } from "../errors.ts";
 
 /** A parsed YAML document that can locate any value in its source. */
@@ -12,7 +21,10 @@ export interface YamlSource {
 }
 
 /** Parses YAML text; syntax errors become located bad-input errors. */
-export function parseYaml(file: string, text: string): { source?: YamlSource; errors: HarnessError[] } {
+export function parseYaml(
+  file: string,
+  text: string,
+): { source?: YamlSource; errors: HarnessError[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const errors = document.errors.map((error) => {
@@ -28,7 +40,9 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; er
 }
 
 /** Reads and parses a YAML file. */
-export async function readYaml(file: string): Promise<{ source?: YamlSource; errors: HarnessError[] }> {
+export async function readYaml(
+  file: string,
+): Promise<{ source?: YamlSource; errors: HarnessError[] }> {
   return parseYaml(file, await readFile(file, "utf8"));
 }
 
@@ -46,7 +60,7 @@ function makeSource(file: string, document: Document, lineCounter: LineCounter):
 }
 
 function findNode(
-  root: Node | null | undefined | unknown,
+  root: unknown,
   path: readonly (string | number)[],
   key: boolean,
 ): Node | undefined {
@@ -55,7 +69,9 @@ function findNode(
     const step = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step),
+      );
       if (!pair) return node;
       if (last && key) return pair.key as Node;
       node = (pair.value ?? pair.key) as Node;

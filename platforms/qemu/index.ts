@@ -33,7 +33,12 @@ export const qemuPlatform: Platform = {
       if (version) arches.push(arch);
     }
     if (arches.length === 0) {
-      return { available: false, arches, details, reason: "no qemu-system binary found; run ./setup" };
+      return {
+        available: false,
+        arches,
+        details,
+        reason: "no qemu-system binary found; run ./setup",
+      };
     }
     return { available: true, arches, details };
   },
