@@ -13,7 +13,7 @@ export const CASES_FLAG: FlagSpec = {
 export const LABELS_FLAG: FlagSpec = {
   name: "labels",
   short: "l",
-  type: "list",
+  type: "string",
   valueName: "LABELS",
   description: 'labels to set or unset, e.g. "kernel,!slow" (host labels are added)',
 };

@@ -119,7 +119,7 @@ async function planRun(args: ParsedArgs, cwd: string, argv: readonly string[]) {
     },
     reproduceArgs: [
       ...(casesFlag ? ["--cases", casesFlag] : []),
-      ...(args.list("labels").length > 0 ? ["-l", args.list("labels").join(",")] : []),
+      ...(args.string("labels") ? ["-l", args.string("labels") as string] : []),
     ],
   };
 }

@@ -17,7 +17,7 @@ export interface CaseSelection {
 
 /** Loads and selects cases from --cases (default cases/ under cwd), patterns and -l. */
 export async function loadSelection(args: ParsedArgs, cwd: string): Promise<CaseSelection> {
-  const labelExpression = args.list("labels").join(",");
+  const labelExpression = args.string("labels") ?? "";
   const requested = parseLabels(labelExpression, "-l");
   const host = hostInfo();
   const activeLabels = mergeLabels(requested, { set: new Set(hostLabels(host)), unset: new Set() });

@@ -1,0 +1,15 @@
+// Finds live processes by an environment entry, to prove nothing a run started is left behind.
+import { readdir, readFile } from "node:fs/promises";
+
+/** Pids of live (non-zombie) processes whose environment contains `entry` ("NAME=value"). */
+export async function processesWithEnv(entry: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
+    if (!environ.split("\0").includes(entry)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, "latin1").catch(() => "");
+    if (!/ Z /.test(stat.slice(stat.lastIndexOf(")")))) pids.push(Number(pid));
+  }
+  return pids;
+}

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { RunRecord } from "../../harness/results/run-record.ts";
+import { FIXTURES, startHarness, tempDir } from "../helpers/cli.ts";
+import { processesWithEnv } from "../helpers/processes.ts";
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  describe(`${signal} during a run`, () => {
+    it("stops every cell, leaves no child process, writes the partial record and exits 130", async () => {
+      const scratch = await tempDir("harness-scratch-");
+      const logs = await tempDir("harness-logs-");
+      const marker = `FIXTURE_SCRATCH=${scratch}`;
+      const child = startHarness(
+        [
+          "run",
+          "fixtures.outcomes",
+          "--cases",
+          FIXTURES,
+          "--platform",
+          "qemu",
+          "--logs",
+          logs,
+          "--run-id",
+          "cut",
+          "--timeout",
+          "5m",
+          "--parallel",
+          "2",
+        ],
+        { env: { FIXTURE_SCRATCH: scratch } },
+      );
+      // The hang fixture starts "sleep 1000" twice; wait until they run, then interrupt.
+      await waitFor(async () => (await processesWithEnv(marker)).length >= 3, 20_000);
+      child.kill(signal);
+      const result = await child;
+      assert.equal(result.exitCode, 130, String(result.all));
+      assert.deepEqual(await processesWithEnv(marker), []);
+      const record = JSON.parse(await readFile(join(logs, "cut", "run.json"), "utf8")) as RunRecord;
+      assert.equal(record.state, "interrupted");
+      assert.equal(record.exitCode, 130);
+      const hang = record.cells.find((c) => c.case === "fixtures.outcomes.hang");
+      assert.equal(hang?.status, "cancel");
+      assert.ok(record.cells.some((c) => c.status === "pass" || c.status === "fail"));
+    });
+  });
+}
