@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { discoverCases, orderAndName } from "../../harness/cases/discover.ts";
-import { HarnessError } from "../../harness/errors.ts";
+import type { HarnessError } from "../../harness/errors.ts";
 import { FIXTURES, LINUXKIT_CASES, tempDir } from "../helpers/cli.ts";
 
 describe("case discovery", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { labelsAllow, parseLabels } from "../../harness/cases/labels.ts";
-import { HarnessError } from "../../harness/errors.ts";
+import type { HarnessError } from "../../harness/errors.ts";
 
 const active = (expression: string) => parseLabels(expression, "-l");
 

@@ -1,5 +1,5 @@
 // Runs the real harness command as a user would, in a child process.
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { mkdtemp } from "node:fs/promises";
@@ -16,7 +16,7 @@ export const LINUXKIT_CASES = join(REPO, "..", "shared", "corpus", "linuxkit", "
 export function startHarness(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): ResultPromise<{ reject: false; all: true }> {
+) {
   return execa(join(REPO, "bin", "harness"), args, {
     cwd: options.cwd ?? REPO,
     env: options.env ?? {},

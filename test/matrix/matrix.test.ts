@@ -3,7 +3,7 @@ import { discoverCases } from "../../harness/cases/discover.ts";
 import { expandMatrix } from "../../harness/matrix/expand.ts";
 import { parseShard, takeShard } from "../../harness/matrix/shard.ts";
 import type { TestCase } from "../../harness/cases/types.ts";
-import { HarnessError } from "../../harness/errors.ts";
+import type { HarnessError } from "../../harness/errors.ts";
 import { LINUXKIT_CASES } from "../helpers/cli.ts";
 
 const platforms = [
