@@ -1,7 +1,7 @@
 // The terminal view of a run: one line per finished cell, failure details with a reproduction command, totals.
 import type { Writable } from "node:stream";
 import type { CellRecord, RunRecord } from "../results/run-record.ts";
-import { STATUSES, type Status } from "../results/status.ts";
+import type { Status } from "../results/status.ts";
 import { formatDuration } from "../util/duration.ts";
 
 const LABEL: Record<Status, string> = {
@@ -41,7 +41,8 @@ export function totalsLine(run: RunRecord, runDir: string): string {
     cancel: "cancelled",
     flaky: "flaky",
   };
-  const parts = STATUSES.filter((s) => run.counts[s] > 0 || s === "pass" || s === "fail").map(
+  const order: Status[] = ["pass", "fail", "timeout", "error", "flaky", "cancel", "skip"];
+  const parts = order.filter((s) => run.counts[s] > 0 || s === "pass" || s === "fail").map(
     (s) => `${run.counts[s]} ${words[s]}`,
   );
   const state = run.state === "interrupted" ? " (interrupted)" : "";

@@ -66,7 +66,7 @@ describe("harness run over host-script fixtures", function () {
     );
     assert.match(
       lines[lines.length - 1] ?? "",
-      /^12 cells: 5 failed, 1 timed out, 1 cancelled, 1 skipped, 4 passed in [\d.]+s — /,
+      /^12 cells: 4 passed, 5 failed, 1 timed out, 1 cancelled, 1 skipped in [\d.]+s — /,
     );
     assert.match(
       run.result.stdout,
