@@ -42,9 +42,9 @@ export function totalsLine(run: RunRecord, runDir: string): string {
     flaky: "flaky",
   };
   const order: Status[] = ["pass", "fail", "timeout", "error", "flaky", "cancel", "skip"];
-  const parts = order.filter((s) => run.counts[s] > 0 || s === "pass" || s === "fail").map(
-    (s) => `${run.counts[s]} ${words[s]}`,
-  );
+  const parts = order
+    .filter((s) => run.counts[s] > 0 || s === "pass" || s === "fail")
+    .map((s) => `${run.counts[s]} ${words[s]}`);
   const state = run.state === "interrupted" ? " (interrupted)" : "";
   return `${run.cells.length} cells: ${parts.join(", ")} in ${formatDuration(run.durationMs)}${state} — ${runDir}`;
 }
