@@ -1,10 +1,47 @@
 // Host processes started in their own process group and tagged, so all of them can be stopped.
 import { execa } from "execa";
 import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 
 /** Environment variable that marks every process a cell started, children included. */
 export const TOKEN_VARIABLE = "HARNESS_PROCESS_TOKEN";
+
+// Trees still running, so a forced exit (second Ctrl-C, crash) can kill them synchronously.
+const liveTrees = new Map<string, number | undefined>();
+let exitHookInstalled = false;
+
+function trackTree(token: string, pid: number | undefined): void {
+  liveTrees.set(token, pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", killLiveTreesNow);
+  }
+}
+
+/** Kills every tree still running, at once and synchronously; for exit paths that cannot wait. */
+export function killLiveTreesNow(): void {
+  for (const [token, pid] of liveTrees) {
+    if (pid) signalQuietly(-pid, "SIGKILL");
+    for (const tagged of pidsWithTokenSync(token)) signalQuietly(tagged, "SIGKILL");
+  }
+  liveTrees.clear();
+}
+
+function pidsWithTokenSync(token: string): number[] {
+  const needle = `${TOKEN_VARIABLE}=${token}`;
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(needle))
+        pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
 
 /** How a tree's main process ended. */
 export interface TreeExit {
@@ -39,6 +76,7 @@ export async function runProcessTree(options: RunTreeOptions): Promise<TreeExit>
     reject: false,
     encoding: "utf8",
   });
+  trackTree(token, child.pid);
   const graceMs = options.graceMs ?? 2000;
   let stopped = false;
   const onAbort = () => {
@@ -55,6 +93,7 @@ export async function runProcessTree(options: RunTreeOptions): Promise<TreeExit>
     options.signal.removeEventListener("abort", onAbort);
     // Background children may outlive the script; none may outlive the cell.
     await stopTree(child.pid, token, graceMs);
+    liveTrees.delete(token);
   }
 }
 

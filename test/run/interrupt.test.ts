@@ -53,3 +53,32 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     });
   });
 }
+
+describe("a second Ctrl-C", () => {
+  it("exits at once and still leaves no child process", async () => {
+    const scratch = await tempDir("harness-scratch-");
+    const logs = await tempDir("harness-logs-");
+    const marker = `FIXTURE_SCRATCH=${scratch}`;
+    const child = startHarness(
+      [
+        "run",
+        "fixtures.outcomes.hang",
+        "--cases",
+        FIXTURES,
+        "--platform",
+        "qemu",
+        "--logs",
+        logs,
+        "--timeout",
+        "5m",
+      ],
+      { env: { FIXTURE_SCRATCH: scratch } },
+    );
+    await waitFor(async () => (await processesWithEnv(marker)).length >= 3, 20_000);
+    child.kill("SIGINT");
+    child.kill("SIGINT");
+    const result = await child;
+    assert.equal(result.exitCode, 130, String(result.all));
+    assert.deepEqual(await processesWithEnv(marker), []);
+  });
+});
