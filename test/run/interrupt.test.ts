@@ -13,33 +13,23 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   }
 }
 
+// Starts a run of `pattern` and resolves once the hang fixture's "sleep 1000" processes are up.
+async function startHangingRun(pattern: string) {
+  const scratch = await tempDir("harness-scratch-");
+  const logs = await tempDir("harness-logs-");
+  const marker = `FIXTURE_SCRATCH=${scratch}`;
+  const args = ["run", pattern, "--cases", FIXTURES, "--platform", "qemu", "--logs", logs];
+  const child = startHarness([...args, "--run-id", "cut", "--timeout", "5m", "--parallel", "2"], {
+    env: { FIXTURE_SCRATCH: scratch },
+  });
+  await waitFor(async () => (await processesWithEnv(marker)).length >= 3, 20_000);
+  return { child, marker, logs };
+}
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   describe(`${signal} during a run`, () => {
     it("stops every cell, leaves no child process, writes the partial record and exits 130", async () => {
-      const scratch = await tempDir("harness-scratch-");
-      const logs = await tempDir("harness-logs-");
-      const marker = `FIXTURE_SCRATCH=${scratch}`;
-      const child = startHarness(
-        [
-          "run",
-          "fixtures.outcomes",
-          "--cases",
-          FIXTURES,
-          "--platform",
-          "qemu",
-          "--logs",
-          logs,
-          "--run-id",
-          "cut",
-          "--timeout",
-          "5m",
-          "--parallel",
-          "2",
-        ],
-        { env: { FIXTURE_SCRATCH: scratch } },
-      );
-      // The hang fixture starts "sleep 1000" twice; wait until they run, then interrupt.
-      await waitFor(async () => (await processesWithEnv(marker)).length >= 3, 20_000);
+      const { child, marker, logs } = await startHangingRun("fixtures.outcomes");
       child.kill(signal);
       const result = await child;
       assert.equal(result.exitCode, 130, String(result.all));
@@ -56,26 +46,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 describe("a second Ctrl-C", () => {
   it("exits at once and still leaves no child process", async () => {
-    const scratch = await tempDir("harness-scratch-");
-    const logs = await tempDir("harness-logs-");
-    const marker = `FIXTURE_SCRATCH=${scratch}`;
-    const child = startHarness(
-      [
-        "run",
-        "fixtures.outcomes.hang",
-        "--cases",
-        FIXTURES,
-        "--platform",
-        "qemu",
-        "--logs",
-        logs,
-        "--timeout",
-        "5m",
-      ],
-      { env: { FIXTURE_SCRATCH: scratch } },
-    );
-    await waitFor(async () => (await processesWithEnv(marker)).length >= 3, 20_000);
+    const { child, marker } = await startHangingRun("fixtures.outcomes.hang");
     child.kill("SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill("SIGINT");
     const result = await child;
     assert.equal(result.exitCode, 130, String(result.all));
