@@ -6,6 +6,8 @@ import { runCommand } from "./run.ts";
 import { matrixCommand } from "./matrix.ts";
 import { validateCommand } from "./validate.ts";
 import { kernelsCommand } from "./kernels.ts";
+import { buildCommand } from "./build.ts";
+import { pkgCommand } from "./pkg.ts";
 
 /** Every subcommand, in the order `harness --help` shows them. */
 export const COMMANDS: readonly Command[] = [
@@ -13,6 +15,8 @@ export const COMMANDS: readonly Command[] = [
   listCommand,
   kernelsCommand,
   validateCommand,
+  buildCommand,
+  pkgCommand,
   runCommand,
   matrixCommand,
 ];

@@ -1,0 +1,152 @@
+// `harness build`: LinuxKit YAML → kernel + initrd, cached by the hash of everything resolved.
+import { createHash } from "node:crypto";
+import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import type { Arch } from "../../cases/types.ts";
+import { HarnessError } from "../../errors.ts";
+import { withFileLock } from "../../util/file-lock.ts";
+import { loadImageConfig } from "../yaml/load.ts";
+import type { ContainerSpec, ImageConfig } from "../yaml/types.ts";
+import type { OciStore, ResolvedImage } from "../oci/store.ts";
+import type { FetchedKernel } from "../kernels/debian.ts";
+import { writeCpioGz, charDevice } from "../initrd/cpio.ts";
+import { chooseKernel, resolveKernel } from "./kernel-source.ts";
+import { resolveImage } from "./images.ts";
+import { assembleRootfs } from "./rootfs.ts";
+import { runtimeSpec } from "./runtime-spec.ts";
+
+/** Bumped whenever the builder's output for the same inputs changes. */
+export const IMAGE_BUILDER_VERSION = "1";
+
+/** What to build and where things live. */
+export interface BuildRequest {
+  files: readonly string[];
+  arch: Arch;
+  /** A kernel spec ("debian-6.12", "debian-6.1@6.1.176-1"); overrides the YAML's. */
+  kernel?: string;
+  outDir: string;
+  /** Defaults to the first file's name without .yml. */
+  name?: string;
+  cacheDir: string;
+  pkgRoot: string;
+  store: OciStore;
+  pull: boolean;
+  signal?: AbortSignal;
+}
+
+/** What a build produced and from what, as written to build.json. */
+export interface BuildRecord {
+  name: string;
+  arch: Arch;
+  key: string;
+  cached: boolean;
+  kernel: { name: string; package: string; version: string; release: string; debSha256: string };
+  cmdline: string;
+  images: { ref: string; digest: string; role: string }[];
+  modules: string[];
+  outputs: { kernel: string; initrd: string; cmdline: string };
+  sha256: { kernel: string; initrd: string };
+}
+
+/** Builds (or finds in the cache) the image and puts NAME-kernel, NAME-initrd.img, NAME-cmdline in outDir. */
+export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
+  const config = await loadImageConfig(request.files);
+  if (config.volumes.length > 0) {
+    throw new HarnessError("EUNSUPPORTED", "volumes: are not supported by this builder yet", { exitCode: 2, at: (config.volumes[0] as { at: never }).at });
+  }
+  const name = request.name ?? basename(request.files[0] ?? "image").replace(/\.ya?ml$/, "");
+  const kernel = await resolveKernel(chooseKernel(config.kernel, request.kernel), request.arch, request.cacheDir, request.signal);
+  const source = { store: request.store, pkgRoot: request.pkgRoot, cacheDir: request.cacheDir, pull: request.pull, ...(request.signal ? { signal: request.signal } : {}) };
+  const initImages = await Promise.all(config.init.map((entry) => resolveImage(entry.image, request.arch, source)));
+  const specs = [...config.onboot, ...config.onshutdown, ...config.services];
+  const containers = await Promise.all(specs.map(async (spec) => ({ spec, image: await resolveImage(spec.image, request.arch, source) })));
+  const key = await cacheKey(config, name, request.arch, kernel, initImages, containers);
+  const dir = join(request.cacheDir, "builds", key);
+  let cached = true;
+  if (!(await stat(join(dir, "build.json")).catch(() => undefined))) {
+    cached = false;
+    await withFileLock(dir, async () => {
+      if (await stat(join(dir, "build.json")).catch(() => undefined)) return;
+      await buildInto(dir, { config, name, kernel, initImages, containers, store: request.store }, request, key);
+    });
+  }
+  const record = JSON.parse(await readFile(join(dir, "build.json"), "utf8")) as BuildRecord;
+  await publishOutputs(dir, request.outDir, name);
+  return { ...record, cached };
+}
+
+async function buildInto(dir: string, inputs: Parameters<typeof assembleRootfs>[0], request: BuildRequest, key: string): Promise<void> {
+  const work = `${dir}.tmp-${process.pid}`;
+  await rm(work, { recursive: true, force: true });
+  try {
+    const root = join(work, "root");
+    await mkdir(root, { recursive: true });
+    const modules = await assembleRootfs(inputs, root, request.signal);
+    await writeCpioGz(root, join(work, "initrd.img"), [charDevice("/dev/console", 5, 1), charDevice("/dev/null", 1, 3, 0o666)]);
+    await rm(root, { recursive: true, force: true });
+    await copyFile(inputs.kernel.vmlinuz, join(work, "kernel"));
+    const cmdline = inputs.config.kernel.cmdline ?? "";
+    await writeFile(join(work, "cmdline"), cmdline);
+    const record: BuildRecord = {
+      name: inputs.name,
+      arch: request.arch,
+      key,
+      cached: false,
+      kernel: { name: inputs.kernel.name, package: inputs.kernel.package, version: inputs.kernel.version, release: inputs.kernel.release, debSha256: inputs.kernel.debSha256 },
+      cmdline,
+      images: [
+        ...inputs.initImages.map((image) => ({ ref: image.ref, digest: image.digest, role: "init" })),
+        ...inputs.containers.map(({ spec, image }) => ({ ref: image.ref, digest: image.digest, role: `${spec.section}/${spec.name}` })),
+      ],
+      modules,
+      outputs: { kernel: "kernel", initrd: "initrd.img", cmdline: "cmdline" },
+      sha256: { kernel: await sha256File(join(work, "kernel")), initrd: await sha256File(join(work, "initrd.img")) },
+    };
+    await writeFile(join(work, "build.json"), `${JSON.stringify(record, null, 2)}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(work, dir);
+  } catch (error) {
+    await rm(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function cacheKey(
+  config: ImageConfig,
+  name: string,
+  arch: Arch,
+  kernel: FetchedKernel,
+  initImages: ResolvedImage[],
+  containers: { spec: ContainerSpec; image: ResolvedImage }[],
+): Promise<string> {
+  const files = await Promise.all(
+    config.files.map(async ({ at: _at, ...file }) => ({
+      ...file,
+      ...(file.source ? { sourceHash: await sha256File(join(_at.file, "..", file.source)).catch(() => "absent") } : {}),
+    })),
+  );
+  const inputs = {
+    builder: IMAGE_BUILDER_VERSION,
+    name,
+    arch,
+    kernel: [kernel.package, kernel.version, kernel.debSha256],
+    cmdline: config.kernel.cmdline ?? "",
+    init: initImages.map((image) => image.digest),
+    containers: containers.map(({ spec, image }) => [spec.section, image.digest, runtimeSpec(spec, image.config)]),
+    files,
+  };
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
+}
+
+async function publishOutputs(dir: string, outDir: string, name: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  for (const [file, suffix] of [["kernel", "kernel"], ["initrd.img", "initrd.img"], ["cmdline", "cmdline"], ["build.json", "build.json"]] as const) {
+    const target = join(outDir, `${name}-${suffix}`);
+    await rm(target, { force: true });
+    await link(join(dir, file), target).catch(() => copyFile(join(dir, file), target));
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  return createHash("sha256").update(await readFile(path)).digest("hex");
+}

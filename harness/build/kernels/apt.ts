@@ -1,0 +1,104 @@
+// A private apt (own lists and cache, amd64 + arm64, backports added) so kernels and packages for
+// either arch are fetched with Debian's own client, verified against its signed indexes.
+import { mkdir, stat, writeFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { HarnessError } from "../../errors.ts";
+import { withFileLock } from "../../util/file-lock.ts";
+import { formatDeb822, systemAptSources, withBackports } from "./apt-sources.ts";
+import { hostInfo } from "../../cases/host-labels.ts";
+import { readFileSync } from "node:fs";
+
+/** The private apt's folder and the options every apt call needs. */
+export interface Apt {
+  root: string;
+  options: string[];
+}
+
+const LISTS_MAX_AGE_MS = 24 * 3_600_000;
+
+/** Prepares the private apt under `cacheDir/apt`, refreshing its lists when missing or a day old. */
+export async function privateApt(cacheDir: string, signal?: AbortSignal): Promise<Apt> {
+  const root = join(cacheDir, "apt");
+  const apt: Apt = { root, options: aptOptions(root) };
+  await withFileLock(root, async () => {
+    await mkdir(join(root, "lists", "partial"), { recursive: true });
+    await mkdir(join(root, "cache", "archives", "partial"), { recursive: true });
+    await mkdir(join(root, "sources.list.d"), { recursive: true });
+    await mkdir(join(root, "preferences.d"), { recursive: true });
+    const sources = withBackports(await systemAptSources(), codename());
+    await writeFile(join(root, "sources.list.d", "harness.sources"), formatDeb822(sources));
+    if (await listsFresh(root)) return;
+    await runApt("apt-get", apt, ["-q", "update"], signal);
+    await writeFile(join(root, "updated"), new Date().toISOString());
+  });
+  return apt;
+}
+
+/** Runs apt-get or apt-cache with the private configuration; failures say what apt said. */
+export async function runApt(tool: "apt-get" | "apt-cache", apt: Apt, args: string[], signal?: AbortSignal, cwd?: string): Promise<string> {
+  const result = await execa(tool, [...apt.options, ...args], {
+    reject: false,
+    ...(cwd ? { cwd } : {}),
+    ...(signal ? { cancelSignal: signal } : {}),
+    env: { LC_ALL: "C", DEBIAN_FRONTEND: "noninteractive" },
+  });
+  if (result.exitCode !== 0) {
+    const said = `${result.stderr}`.trim().split("\n").slice(-3).join(" / ");
+    throw new HarnessError("EAPT", `${tool} ${args.join(" ")} failed: ${said || `exit ${result.exitCode}`}`, {
+      hint: "check that Debian's package mirror is reachable; the private apt lives in .cache/apt",
+    });
+  }
+  return result.stdout;
+}
+
+/** Downloads .deb files (apt checks them against the signed index) into `dir`; returns their paths. */
+export async function aptDownload(apt: Apt, specs: readonly string[], dir: string, signal?: AbortSignal): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const before = new Set(await readdir(dir));
+  await runApt("apt-get", apt, ["-q", "download", ...specs], signal, dir);
+  return (await readdir(dir)).filter((f) => f.endsWith(".deb") && !before.has(f)).map((f) => join(dir, f));
+}
+
+/** `apt-cache show` records for a package spec, newest first. */
+export async function aptShow(apt: Apt, spec: string, signal?: AbortSignal): Promise<Record<string, string>[]> {
+  const text = await runApt("apt-cache", apt, ["show", spec], signal);
+  return text
+    .split(/\n\n+/)
+    .filter((block) => block.trim() !== "")
+    .map((block) => Object.fromEntries(block.split(/\n(?! )/).map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()])));
+}
+
+function aptOptions(root: string): string[] {
+  const o = (key: string, value: string) => ["-o", `${key}=${value}`];
+  return [
+    ...o("Dir::State", root),
+    ...o("Dir::State::Lists", join(root, "lists")),
+    ...o("Dir::State::status", "/var/lib/dpkg/status"),
+    ...o("Dir::Cache", join(root, "cache")),
+    ...o("Dir::Etc::SourceList", "/dev/null"),
+    ...o("Dir::Etc::SourceParts", join(root, "sources.list.d")),
+    ...o("Dir::Etc::Preferences", "/dev/null"),
+    ...o("Dir::Etc::PreferencesParts", join(root, "preferences.d")),
+    ...o("APT::Architectures::", "amd64"),
+    ...o("APT::Architectures::", "arm64"),
+    ...o("Debug::NoLocking", "1"),
+    // Downloads land in the harness cache, which the unprivileged _apt user may not reach.
+    ...o("APT::Sandbox::User", "root"),
+  ];
+}
+
+async function listsFresh(root: string): Promise<boolean> {
+  const updated = await stat(join(root, "updated")).catch(() => undefined);
+  return updated !== undefined && Date.now() - updated.mtimeMs < LISTS_MAX_AGE_MS;
+}
+
+function codename(): string {
+  try {
+    const match = /^VERSION_CODENAME=(.*)$/m.exec(readFileSync("/etc/os-release", "utf8"));
+    if (match?.[1]) return match[1].replace(/"/g, "");
+  } catch {
+    // Fall through to the distro's version.
+  }
+  return hostInfo().distroVersion === "12" ? "bookworm" : "stable";
+}
