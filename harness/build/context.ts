@@ -16,5 +16,9 @@ export interface BuildContext {
 /** The build context for an environment: HARNESS_CACHE overrides the cache folder. */
 export function buildContext(env: NodeJS.ProcessEnv): BuildContext {
   const cacheDir = env.HARNESS_CACHE ? resolve(env.HARNESS_CACHE) : join(REPO_ROOT, ".cache");
-  return { cacheDir, pkgRoot: join(REPO_ROOT, "pkg"), store: new OciStore(OciStore.defaultRoot(env, REPO_ROOT)) };
+  return {
+    cacheDir,
+    pkgRoot: join(REPO_ROOT, "pkg"),
+    store: new OciStore(OciStore.defaultRoot(env, REPO_ROOT)),
+  };
 }

@@ -26,7 +26,11 @@ const REPRODUCIBLE_TAR = [
 ];
 
 /** Archives `dir` as a gzip'd tar at `output`; the same tree always gives the same bytes. */
-export async function writeLayer(dir: string, output: string, signal?: AbortSignal): Promise<LayerFile> {
+export async function writeLayer(
+  dir: string,
+  output: string,
+  signal?: AbortSignal,
+): Promise<LayerFile> {
   const tar = execa("tar", [...REPRODUCIBLE_TAR, "-cf", "-", "-C", dir, "."], {
     buffer: false,
     encoding: "buffer",
@@ -39,25 +43,40 @@ export async function writeLayer(dir: string, output: string, signal?: AbortSign
       done(null, chunk);
     },
   });
-  await Promise.all([pipeline(tar.stdout, tap, createGzip({ level: 6 }), createWriteStream(output)), tar]);
+  await Promise.all([
+    pipeline(tar.stdout, tap, createGzip({ level: 6 }), createWriteStream(output)),
+    tar,
+  ]);
   return { path: output, diffId: `sha256:${hash.digest("hex")}` };
 }
 
 /** Unpacks layers in order into `dir`, applying OCI whiteouts (.wh.NAME and .wh..wh..opq). */
-export async function unpackLayers(layers: readonly string[], dir: string, signal?: AbortSignal): Promise<void> {
+export async function unpackLayers(
+  layers: readonly string[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const options = signal ? { cancelSignal: signal } : {};
   for (const layer of layers) {
-    const listing = await execa("tar", ["-tzf", layer], { ...options, maxBuffer: 256 * 1024 * 1024 });
+    const listing = await execa("tar", ["-tzf", layer], {
+      ...options,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     for (const entry of listing.stdout.split("\n")) {
       const name = basename(entry);
       if (!name.startsWith(".wh.")) continue;
       const parent = join(dir, dirname(entry));
       if (name === ".wh..wh..opq") {
-        for (const child of await readdir(parent).catch(() => [] as string[])) await rm(join(parent, child), { recursive: true, force: true });
+        for (const child of await readdir(parent).catch(() => [] as string[]))
+          await rm(join(parent, child), { recursive: true, force: true });
       } else {
         await rm(join(parent, name.slice(4)), { recursive: true, force: true });
       }
     }
-    await execa("tar", ["-xzf", layer, "-C", dir, "--numeric-owner", "--same-permissions", "--exclude=.wh.*"], options);
+    await execa(
+      "tar",
+      ["-xzf", layer, "-C", dir, "--numeric-owner", "--same-permissions", "--exclude=.wh.*"],
+      options,
+    );
   }
 }

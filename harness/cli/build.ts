@@ -11,20 +11,53 @@ const FORMATS = ["kernel+initrd"];
 export const buildCommand: Command = {
   name: "build",
   summary: "Build LinuxKit YAML into image files (kernel+initrd), offline and cached",
-  usage: "harness build FILE.yml.. [--format F] [--arch A] [--kernel K] [-o DIR] [--name NAME] [--no-pull]",
+  usage:
+    "harness build FILE.yml.. [--format F] [--arch A] [--kernel K] [-o DIR] [--name NAME] [--no-pull]",
   flags: [
-    { name: "format", type: "string", valueName: "F", description: `output format (${FORMATS.join(", ")})` },
-    { name: "arch", type: "string", valueName: "A", description: "x86_64 or aarch64 (default: the host's)" },
-    { name: "kernel", type: "string", valueName: "K", description: "kernel name, optionally @VERSION (default: the YAML's, else debian-6.1-cloud)" },
-    { name: "output", short: "o", type: "string", valueName: "DIR", description: "where the files go (default: .)" },
-    { name: "name", type: "string", valueName: "NAME", description: "file name prefix (default: the first YAML's name)" },
+    {
+      name: "format",
+      type: "string",
+      valueName: "F",
+      description: `output format (${FORMATS.join(", ")})`,
+    },
+    {
+      name: "arch",
+      type: "string",
+      valueName: "A",
+      description: "x86_64 or aarch64 (default: the host's)",
+    },
+    {
+      name: "kernel",
+      type: "string",
+      valueName: "K",
+      description: "kernel name, optionally @VERSION (default: the YAML's, else debian-6.1-cloud)",
+    },
+    {
+      name: "output",
+      short: "o",
+      type: "string",
+      valueName: "DIR",
+      description: "where the files go (default: .)",
+    },
+    {
+      name: "name",
+      type: "string",
+      valueName: "NAME",
+      description: "file name prefix (default: the first YAML's name)",
+    },
     { name: "no-pull", type: "boolean", description: "use only images already in the local store" },
     { name: "json", type: "boolean", description: "print the build record as JSON" },
   ],
   async run(args, io) {
-    if (args.positionals.length === 0) throw inputError("EUSAGE", "harness build needs at least one YAML file", { hint: "e.g. harness build cases/examples/minimal.yml" });
+    if (args.positionals.length === 0)
+      throw inputError("EUSAGE", "harness build needs at least one YAML file", {
+        hint: "e.g. harness build cases/examples/minimal.yml",
+      });
     const format = args.string("format") ?? "kernel+initrd";
-    if (!FORMATS.includes(format)) throw inputError("EFLAG", `unknown --format ${JSON.stringify(format)}`, { hint: choicesHint(format, FORMATS) });
+    if (!FORMATS.includes(format))
+      throw inputError("EFLAG", `unknown --format ${JSON.stringify(format)}`, {
+        hint: choicesHint(format, FORMATS),
+      });
     // The builder loads a lot; only `harness build` pays for it.
     const { buildContext } = await import("../build/context.ts");
     const { buildImage } = await import("../build/image/build.ts");
@@ -46,7 +79,9 @@ export const buildCommand: Command = {
     if (args.bool("json")) io.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     else {
       const took = Math.round(performance.now() - started);
-      io.stdout.write(`${record.name} (${record.arch}, ${record.kernel.package} ${record.kernel.version}) ${record.cached ? "cached" : "built"} in ${took}ms → ${args.string("output") ?? "."}/${record.name}-{kernel,initrd.img,cmdline}\n`);
+      io.stdout.write(
+        `${record.name} (${record.arch}, ${record.kernel.package} ${record.kernel.version}) ${record.cached ? "cached" : "built"} in ${took}ms → ${args.string("output") ?? "."}/${record.name}-{kernel,initrd.img,cmdline}\n`,
+      );
     }
     return 0;
   },

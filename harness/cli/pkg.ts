@@ -8,7 +8,14 @@ export const pkgCommand: Command = {
   name: "pkg",
   summary: "Build the guest packages (pkg/NAME) into the local image store, or list them",
   usage: "harness pkg build [NAME..] [--arch A..] | harness pkg list",
-  flags: [{ name: "arch", type: "list", valueName: "A", description: "arches to build (default: x86_64,aarch64)" }],
+  flags: [
+    {
+      name: "arch",
+      type: "list",
+      valueName: "A",
+      description: "arches to build (default: x86_64,aarch64)",
+    },
+  ],
   async run(args, io) {
     const [action, ...names] = args.positionals;
     const { buildContext } = await import("../build/context.ts");
@@ -20,8 +27,13 @@ export const pkgCommand: Command = {
       io.stdout.write(`${all.join("\n")}\n`);
       return 0;
     }
-    if (action !== "build") throw inputError("EUSAGE", `unknown pkg action ${JSON.stringify(action ?? "")}`, { hint: "use harness pkg build [NAME..] or harness pkg list" });
-    const arches = (args.list("arch").length > 0 ? args.list("arch") : ["x86_64", "aarch64"]).map((a) => parseArch(a));
+    if (action !== "build")
+      throw inputError("EUSAGE", `unknown pkg action ${JSON.stringify(action ?? "")}`, {
+        hint: "use harness pkg build [NAME..] or harness pkg list",
+      });
+    const arches = (args.list("arch").length > 0 ? args.list("arch") : ["x86_64", "aarch64"]).map(
+      (a) => parseArch(a),
+    );
     for (const name of names.length > 0 ? names : all) {
       for (const arch of arches) {
         const image = await buildPackage({ ...context, signal: io.signal }, name, arch);

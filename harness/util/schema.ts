@@ -11,20 +11,43 @@ export function compileSchema(schema: object): ValidateFunction {
   return ajv.compile(schema);
 }
 
+/** A path of keys and indexes into a document. */
+export type DocumentPath = readonly (string | number)[];
+
 /** Validates a parsed YAML document; returns one located error per problem. */
 export function validateYaml(
   validate: ValidateFunction,
   source: YamlSource,
   code: string,
 ): HarnessError[] {
-  if (validate(source.value)) return [];
-  const errors = (validate.errors ?? []).filter(isUseful);
-  return dedupe(errors).map((error) => toHarnessError(error, source, code));
+  return validateYamlPaths(validate, source, code).errors;
+}
+
+/** Like validateYaml, and also says which paths failed, so callers can set aside just the bad parts. */
+export function validateYamlPaths(
+  validate: ValidateFunction,
+  source: YamlSource,
+  code: string,
+): { errors: HarnessError[]; paths: DocumentPath[] } {
+  if (validate(source.value)) return { errors: [], paths: [] };
+  const errors = dedupe((validate.errors ?? []).filter(isUseful));
+  return {
+    errors: errors.map((error) => toHarnessError(error, source, code)),
+    paths: errors.map((error) => pointerToPath(error.instancePath)),
+  };
+}
+
+/** A path as people read it: `services[0].binds`, or "(top level)". */
+export function formatPath(path: DocumentPath): string {
+  if (path.length === 0) return "(top level)";
+  return path
+    .map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`))
+    .join("");
 }
 
 function toHarnessError(error: ErrorObject, source: YamlSource, code: string): HarnessError {
   const path = pointerToPath(error.instancePath);
-  const where = path.length > 0 ? path.join(".") : "(top level)";
+  const where = formatPath(path);
   if (error.keyword === "additionalProperty" || error.keyword === "additionalProperties") {
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
     const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
@@ -40,14 +63,28 @@ function toHarnessError(error: ErrorObject, source: YamlSource, code: string): H
       hint: choicesHint(String(error.data), allowed),
     });
   }
-  return inputError(
-    code,
-    `${where} ${error.message ?? "is invalid"} (got ${JSON.stringify(error.data)})`,
-    {
+  if (error.keyword === "required") {
+    const field = String((error.params as { missingProperty: string }).missingProperty);
+    return inputError(code, `${where} is missing the required field "${field}"`, {
       at: source.locate(path),
-      hint: "see the schema for this file's fields",
-    },
-  );
+      hint: `add ${field}: to this entry`,
+    });
+  }
+  return inputError(code, `${where} ${error.message ?? "is invalid"} (got ${shown(error.data)})`, {
+    at: source.locate(path),
+    hint: describedBy(error.parentSchema) ?? "see the schema for this file's fields",
+  });
+}
+
+// A schema's own description says best how to write the value it rejected.
+function describedBy(schema: unknown): string | undefined {
+  const description = (schema as { description?: unknown } | undefined)?.description;
+  return typeof description === "string" ? description : undefined;
+}
+
+function shown(data: unknown): string {
+  const text = JSON.stringify(data) ?? String(data);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

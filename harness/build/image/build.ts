@@ -52,14 +52,35 @@ export interface BuildRecord {
 export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
   const config = await loadImageConfig(request.files);
   if (config.volumes.length > 0) {
-    throw new HarnessError("EUNSUPPORTED", "volumes: are not supported by this builder yet", { exitCode: 2, at: (config.volumes[0] as { at: never }).at });
+    throw new HarnessError("EUNSUPPORTED", "volumes: are not supported by this builder yet", {
+      exitCode: 2,
+      ...(config.volumes[0] ? { at: config.volumes[0].at } : {}),
+    });
   }
   const name = request.name ?? basename(request.files[0] ?? "image").replace(/\.ya?ml$/, "");
-  const kernel = await resolveKernel(chooseKernel(config.kernel, request.kernel), request.arch, request.cacheDir, request.signal);
-  const source = { store: request.store, pkgRoot: request.pkgRoot, cacheDir: request.cacheDir, pull: request.pull, ...(request.signal ? { signal: request.signal } : {}) };
-  const initImages = await Promise.all(config.init.map((entry) => resolveImage(entry.image, request.arch, source)));
+  const kernel = await resolveKernel(
+    chooseKernel(config.kernel, request.kernel),
+    request.arch,
+    request.cacheDir,
+    request.signal,
+  );
+  const source = {
+    store: request.store,
+    pkgRoot: request.pkgRoot,
+    cacheDir: request.cacheDir,
+    pull: request.pull,
+    ...(request.signal ? { signal: request.signal } : {}),
+  };
+  const initImages = await Promise.all(
+    config.init.map((entry) => resolveImage(entry.image, request.arch, source)),
+  );
   const specs = [...config.onboot, ...config.onshutdown, ...config.services];
-  const containers = await Promise.all(specs.map(async (spec) => ({ spec, image: await resolveImage(spec.image, request.arch, source) })));
+  const containers = await Promise.all(
+    specs.map(async (spec) => ({
+      spec,
+      image: await resolveImage(spec.image, request.arch, source),
+    })),
+  );
   const key = await cacheKey(config, name, request.arch, kernel, initImages, containers);
   const dir = join(request.cacheDir, "builds", key);
   let cached = true;
@@ -67,7 +88,12 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     cached = false;
     await withFileLock(dir, async () => {
       if (await stat(join(dir, "build.json")).catch(() => undefined)) return;
-      await buildInto(dir, { config, name, kernel, initImages, containers, store: request.store }, request, key);
+      await buildInto(
+        dir,
+        { config, name, kernel, initImages, containers, store: request.store },
+        request,
+        key,
+      );
     });
   }
   const record = JSON.parse(await readFile(join(dir, "build.json"), "utf8")) as BuildRecord;
@@ -75,14 +101,22 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
   return { ...record, cached };
 }
 
-async function buildInto(dir: string, inputs: Parameters<typeof assembleRootfs>[0], request: BuildRequest, key: string): Promise<void> {
+async function buildInto(
+  dir: string,
+  inputs: Parameters<typeof assembleRootfs>[0],
+  request: BuildRequest,
+  key: string,
+): Promise<void> {
   const work = `${dir}.tmp-${process.pid}`;
   await rm(work, { recursive: true, force: true });
   try {
     const root = join(work, "root");
     await mkdir(root, { recursive: true });
     const modules = await assembleRootfs(inputs, root, request.signal);
-    await writeCpioGz(root, join(work, "initrd.img"), [charDevice("/dev/console", 5, 1), charDevice("/dev/null", 1, 3, 0o666)]);
+    await writeCpioGz(root, join(work, "initrd.img"), [
+      charDevice("/dev/console", 5, 1),
+      charDevice("/dev/null", 1, 3, 0o666),
+    ]);
     await rm(root, { recursive: true, force: true });
     await copyFile(inputs.kernel.vmlinuz, join(work, "kernel"));
     const cmdline = inputs.config.kernel.cmdline ?? "";
@@ -92,15 +126,32 @@ async function buildInto(dir: string, inputs: Parameters<typeof assembleRootfs>[
       arch: request.arch,
       key,
       cached: false,
-      kernel: { name: inputs.kernel.name, package: inputs.kernel.package, version: inputs.kernel.version, release: inputs.kernel.release, debSha256: inputs.kernel.debSha256 },
+      kernel: {
+        name: inputs.kernel.name,
+        package: inputs.kernel.package,
+        version: inputs.kernel.version,
+        release: inputs.kernel.release,
+        debSha256: inputs.kernel.debSha256,
+      },
       cmdline,
       images: [
-        ...inputs.initImages.map((image) => ({ ref: image.ref, digest: image.digest, role: "init" })),
-        ...inputs.containers.map(({ spec, image }) => ({ ref: image.ref, digest: image.digest, role: `${spec.section}/${spec.name}` })),
+        ...inputs.initImages.map((image) => ({
+          ref: image.ref,
+          digest: image.digest,
+          role: "init",
+        })),
+        ...inputs.containers.map(({ spec, image }) => ({
+          ref: image.ref,
+          digest: image.digest,
+          role: `${spec.section}/${spec.name}`,
+        })),
       ],
       modules,
       outputs: { kernel: "kernel", initrd: "initrd.img", cmdline: "cmdline" },
-      sha256: { kernel: await sha256File(join(work, "kernel")), initrd: await sha256File(join(work, "initrd.img")) },
+      sha256: {
+        kernel: await sha256File(join(work, "kernel")),
+        initrd: await sha256File(join(work, "initrd.img")),
+      },
     };
     await writeFile(join(work, "build.json"), `${JSON.stringify(record, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
@@ -122,7 +173,9 @@ async function cacheKey(
   const files = await Promise.all(
     config.files.map(async ({ at: _at, ...file }) => ({
       ...file,
-      ...(file.source ? { sourceHash: await sha256File(join(_at.file, "..", file.source)).catch(() => "absent") } : {}),
+      ...(file.source
+        ? { sourceHash: await sha256File(join(_at.file, "..", file.source)).catch(() => "absent") }
+        : {}),
     })),
   );
   const inputs = {
@@ -132,7 +185,11 @@ async function cacheKey(
     kernel: [kernel.package, kernel.version, kernel.debSha256],
     cmdline: config.kernel.cmdline ?? "",
     init: initImages.map((image) => image.digest),
-    containers: containers.map(({ spec, image }) => [spec.section, image.digest, runtimeSpec(spec, image.config)]),
+    containers: containers.map(({ spec, image }) => [
+      spec.section,
+      image.digest,
+      runtimeSpec(spec, image.config),
+    ]),
     files,
   };
   return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
@@ -140,7 +197,12 @@ async function cacheKey(
 
 async function publishOutputs(dir: string, outDir: string, name: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  for (const [file, suffix] of [["kernel", "kernel"], ["initrd.img", "initrd.img"], ["cmdline", "cmdline"], ["build.json", "build.json"]] as const) {
+  for (const [file, suffix] of [
+    ["kernel", "kernel"],
+    ["initrd.img", "initrd.img"],
+    ["cmdline", "cmdline"],
+    ["build.json", "build.json"],
+  ] as const) {
     const target = join(outDir, `${name}-${suffix}`);
     await rm(target, { force: true });
     await link(join(dir, file), target).catch(() => copyFile(join(dir, file), target));
@@ -148,5 +210,7 @@ async function publishOutputs(dir: string, outDir: string, name: string): Promis
 }
 
 async function sha256File(path: string): Promise<string> {
-  return createHash("sha256").update(await readFile(path)).digest("hex");
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 }

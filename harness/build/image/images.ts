@@ -23,20 +23,33 @@ export const KERNEL_REPOSITORY = "harness/kernel";
 /** The guest package a reference names, if it is one of ours (harness/NAME with a recipe). */
 export async function packageName(ref: string, pkgRoot: string): Promise<string | undefined> {
   const parsed = parseReference(ref);
-  if (parsed.registry !== "docker.io" || !parsed.repository.startsWith("harness/")) return undefined;
+  if (parsed.registry !== "docker.io" || !parsed.repository.startsWith("harness/"))
+    return undefined;
   const name = parsed.repository.slice("harness/".length);
   return (await recipeNames(pkgRoot)).includes(name) ? name : undefined;
 }
 
 /** The image for `ref` on `arch`: built from its recipe, found in the store, or pulled. */
-export async function resolveImage(ref: string, arch: Arch, source: ImageSource): Promise<ResolvedImage> {
+export async function resolveImage(
+  ref: string,
+  arch: Arch,
+  source: ImageSource,
+): Promise<ResolvedImage> {
   const name = await packageName(ref, source.pkgRoot);
   if (name) {
     return buildPackage(
-      { pkgRoot: source.pkgRoot, cacheDir: source.cacheDir, store: source.store, ...(source.signal ? { signal: source.signal } : {}) },
+      {
+        pkgRoot: source.pkgRoot,
+        cacheDir: source.cacheDir,
+        store: source.store,
+        ...(source.signal ? { signal: source.signal } : {}),
+      },
       name,
       arch,
     );
   }
-  return getImage(source.store, ref, platformForArch(arch), { pull: source.pull, ...(source.signal ? { signal: source.signal } : {}) });
+  return getImage(source.store, ref, platformForArch(arch), {
+    pull: source.pull,
+    ...(source.signal ? { signal: source.signal } : {}),
+  });
 }

@@ -15,14 +15,23 @@ export function chooseKernel(kernel: KernelSpec, requested: string | undefined):
   if (ref.registry === "docker.io" && ref.repository === KERNEL_REPOSITORY) {
     return ref.tag && ref.tag !== "latest" ? ref.tag : DEFAULT_KERNEL;
   }
-  throw new HarnessError("EKERNELIMAGE", `kernel image ${kernel.image} is a LinuxKit kernel image, which this builder cannot use yet`, {
-    exitCode: 2,
-    ...(kernel.at.image ? { at: kernel.at.image } : {}),
-    hint: `use image: ${KERNEL_REPOSITORY}:${DEFAULT_KERNEL} in the YAML, or pass --kernel NAME`,
-  });
+  throw new HarnessError(
+    "EKERNELIMAGE",
+    `kernel image ${kernel.image} is a LinuxKit kernel image, which this builder cannot use yet`,
+    {
+      exitCode: 2,
+      ...(kernel.at.image ? { at: kernel.at.image } : {}),
+      hint: `use image: ${KERNEL_REPOSITORY}:${DEFAULT_KERNEL} in the YAML, or pass --kernel NAME`,
+    },
+  );
 }
 
 /** Fetches the chosen kernel for the arch. */
-export function resolveKernel(spec: string, arch: Arch, cacheDir: string, signal?: AbortSignal): Promise<FetchedKernel> {
+export function resolveKernel(
+  spec: string,
+  arch: Arch,
+  cacheDir: string,
+  signal?: AbortSignal,
+): Promise<FetchedKernel> {
   return fetchDebianKernel(spec, arch, cacheDir, signal);
 }

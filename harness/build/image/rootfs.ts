@@ -20,15 +20,29 @@ export interface RootfsInputs {
 }
 
 /** Writes the tree under `root`; returns the kernel modules it holds. */
-export async function assembleRootfs(inputs: RootfsInputs, root: string, signal?: AbortSignal): Promise<string[]> {
-  const layerPaths = (image: ResolvedImage) => image.layers.map((layer) => inputs.store.blobPath(layer.digest));
+export async function assembleRootfs(
+  inputs: RootfsInputs,
+  root: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const layerPaths = (image: ResolvedImage) =>
+    image.layers.map((layer) => inputs.store.blobPath(layer.digest));
   for (const image of inputs.initImages) await unpackLayers(layerPaths(image), root, signal);
   for (const [index, { spec, image }] of inputs.containers.entries()) {
-    const bundle = join(root, "containers", spec.section, bundleName(spec, index, inputs.containers));
+    const bundle = join(
+      root,
+      "containers",
+      spec.section,
+      bundleName(spec, index, inputs.containers),
+    );
     await mkdir(join(bundle, "rootfs"), { recursive: true });
     await unpackLayers(layerPaths(image), join(bundle, "rootfs"), signal);
-    await writeFile(join(bundle, "config.json"), `${JSON.stringify(runtimeSpec(spec, image.config), null, 2)}\n`);
-    if (spec.runtime) await writeFile(join(bundle, "runtime.json"), `${JSON.stringify(spec.runtime, null, 2)}\n`);
+    await writeFile(
+      join(bundle, "config.json"),
+      `${JSON.stringify(runtimeSpec(spec, image.config), null, 2)}\n`,
+    );
+    if (spec.runtime)
+      await writeFile(join(bundle, "runtime.json"), `${JSON.stringify(spec.runtime, null, 2)}\n`);
   }
   for (const file of inputs.config.files) await writeImageFile(file, root);
   await mkdir(join(root, "etc", "harness"), { recursive: true });
@@ -46,7 +60,10 @@ function bundleName(spec: ContainerSpec, index: number, all: RootfsInputs["conta
 async function writeImageFile(file: FileSpec, root: string): Promise<void> {
   const target = join(root, file.path.replace(/^\/+/, ""));
   if (!resolve(target).startsWith(resolve(root))) {
-    throw new HarnessError("EFILES", `files: path ${file.path} leaves the image`, { exitCode: 2, at: file.at });
+    throw new HarnessError("EFILES", `files: path ${file.path} leaves the image`, {
+      exitCode: 2,
+      at: file.at,
+    });
   }
   await mkdir(file.directory ? target : dirname(target), { recursive: true });
   if (file.symlink !== undefined) {
@@ -55,22 +72,36 @@ async function writeImageFile(file: FileSpec, root: string): Promise<void> {
   }
   if (file.contents !== undefined) await writeFile(target, file.contents);
   else if (file.source !== undefined) {
-    const data = await readFile(resolve(dirname(file.at.file), file.source)).catch((cause: unknown) => {
-      if (file.optional) return undefined;
-      throw new HarnessError("EFILES", `files: source ${file.source} for ${file.path} cannot be read`, {
-        exitCode: 2,
-        at: file.at,
-        cause,
-        hint: "sources are relative to the YAML file; mark the entry optional: true if it may be absent",
-      });
-    });
+    const data = await readFile(resolve(dirname(file.at.file), file.source)).catch(
+      (cause: unknown) => {
+        if (file.optional) return undefined;
+        throw new HarnessError(
+          "EFILES",
+          `files: source ${file.source} for ${file.path} cannot be read`,
+          {
+            exitCode: 2,
+            at: file.at,
+            cause,
+            hint: "sources are relative to the YAML file; mark the entry optional: true if it may be absent",
+          },
+        );
+      },
+    );
     if (data === undefined) return;
     await writeFile(target, data);
   } else if (file.metadata !== undefined) {
-    throw new HarnessError("EFILES", `files: metadata: ${file.metadata} for ${file.path} is not supported by this builder`, { exitCode: 2, at: file.at });
+    throw new HarnessError(
+      "EFILES",
+      `files: metadata: ${file.metadata} for ${file.path} is not supported by this builder`,
+      { exitCode: 2, at: file.at },
+    );
   }
   if (file.mode) await chmod(target, parseInt(file.mode, 8));
   if (typeof file.uid === "number" || typeof file.gid === "number") {
-    await chown(target, typeof file.uid === "number" ? file.uid : 0, typeof file.gid === "number" ? file.gid : 0);
+    await chown(
+      target,
+      typeof file.uid === "number" ? file.uid : 0,
+      typeof file.gid === "number" ? file.gid : 0,
+    );
   }
 }

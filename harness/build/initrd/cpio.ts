@@ -18,12 +18,21 @@ export interface SyntheticEntry {
 const S_IFCHR = 0o020000;
 
 /** A character device entry. */
-export function charDevice(path: string, major: number, minor: number, permissions = 0o600): SyntheticEntry {
+export function charDevice(
+  path: string,
+  major: number,
+  minor: number,
+  permissions = 0o600,
+): SyntheticEntry {
   return { path, mode: S_IFCHR | permissions, rdevMajor: major, rdevMinor: minor };
 }
 
 /** Writes `root` (and the synthetic entries) as a gzip'd newc archive at `output`. */
-export async function writeCpioGz(root: string, output: string, extra: readonly SyntheticEntry[] = []): Promise<void> {
+export async function writeCpioGz(
+  root: string,
+  output: string,
+  extra: readonly SyntheticEntry[] = [],
+): Promise<void> {
   await pipeline(cpioStream(root, extra), createGzip({ level: 6 }), createWriteStream(output));
 }
 
@@ -35,10 +44,22 @@ async function* cpioStream(root: string, extra: readonly SyntheticEntry[]): Asyn
     const info = await lstat(join(root, path));
     if (info.isSymbolicLink()) {
       const target = Buffer.from(await readlink(join(root, path)));
-      yield header(path, { ino: inode++, mode: info.mode, uid: info.uid, gid: info.gid, size: target.length });
+      yield header(path, {
+        ino: inode++,
+        mode: info.mode,
+        uid: info.uid,
+        gid: info.gid,
+        size: target.length,
+      });
       yield padded(target);
     } else if (info.isFile()) {
-      yield header(path, { ino: inode++, mode: info.mode, uid: info.uid, gid: info.gid, size: info.size });
+      yield header(path, {
+        ino: inode++,
+        mode: info.mode,
+        uid: info.uid,
+        gid: info.gid,
+        size: info.size,
+      });
       yield* fileData(join(root, path), info.size);
     } else if (info.isDirectory()) {
       yield header(path, { ino: inode++, mode: info.mode, uid: info.uid, gid: info.gid, size: 0 });
@@ -46,7 +67,15 @@ async function* cpioStream(root: string, extra: readonly SyntheticEntry[]): Asyn
   }
   for (const [path, entry] of [...synthetic].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const data = Buffer.from(entry.data ?? "");
-    yield header(path, { ino: inode++, mode: entry.mode, uid: 0, gid: 0, size: data.length, rdevMajor: entry.rdevMajor ?? 0, rdevMinor: entry.rdevMinor ?? 0 });
+    yield header(path, {
+      ino: inode++,
+      mode: entry.mode,
+      uid: 0,
+      gid: 0,
+      size: data.length,
+      rdevMajor: entry.rdevMajor ?? 0,
+      rdevMinor: entry.rdevMinor ?? 0,
+    });
     yield padded(data);
   }
   yield header("TRAILER!!!", { ino: 0, mode: 0, uid: 0, gid: 0, size: 0 });
@@ -54,7 +83,9 @@ async function* cpioStream(root: string, extra: readonly SyntheticEntry[]): Asyn
 
 // Depth-first in byte order of names, parents before children, so the same tree gives the same bytes.
 async function* walk(root: string, prefix: string): AsyncGenerator<string> {
-  const entries = (await readdir(join(root, prefix), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = (await readdir(join(root, prefix), { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
     yield path;
@@ -81,7 +112,21 @@ interface HeaderFields {
 function header(name: string, f: HeaderFields): Buffer {
   const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
   const nameBytes = Buffer.from(`${name}\0`);
-  const fields = [f.ino, f.mode, f.uid, f.gid, 1, 0, f.size, 0, 0, f.rdevMajor ?? 0, f.rdevMinor ?? 0, nameBytes.length, 0];
+  const fields = [
+    f.ino,
+    f.mode,
+    f.uid,
+    f.gid,
+    1,
+    0,
+    f.size,
+    0,
+    0,
+    f.rdevMajor ?? 0,
+    f.rdevMinor ?? 0,
+    nameBytes.length,
+    0,
+  ];
   const head = Buffer.from(`070701${fields.map(hex).join("")}`, "ascii");
   return padded(Buffer.concat([head, nameBytes]));
 }

@@ -15,8 +15,10 @@ export async function systemAptSources(etc = "/etc/apt"): Promise<AptSource[]> {
   const sources: AptSource[] = [];
   const parts = join(etc, "sources.list.d");
   for (const file of (await readdir(parts).catch(() => [] as string[])).sort()) {
-    if (file.endsWith(".sources")) sources.push(...parseDeb822(await readFile(join(parts, file), "utf8")));
-    if (file.endsWith(".list")) sources.push(...parseOneLine(await readFile(join(parts, file), "utf8")));
+    if (file.endsWith(".sources"))
+      sources.push(...parseDeb822(await readFile(join(parts, file), "utf8")));
+    if (file.endsWith(".list"))
+      sources.push(...parseOneLine(await readFile(join(parts, file), "utf8")));
   }
   sources.push(...parseOneLine(await readFile(join(etc, "sources.list"), "utf8").catch(() => "")));
   return sources;
@@ -26,7 +28,9 @@ export async function systemAptSources(etc = "/etc/apt"): Promise<AptSource[]> {
 export function withBackports(sources: readonly AptSource[], codename: string): AptSource[] {
   const has = sources.some((s) => s.suites.includes(`${codename}-backports`));
   if (has) return [...sources];
-  return sources.map((s) => (s.suites.includes(codename) ? { ...s, suites: [...s.suites, `${codename}-backports`] } : s));
+  return sources.map((s) =>
+    s.suites.includes(codename) ? { ...s, suites: [...s.suites, `${codename}-backports`] } : s,
+  );
 }
 
 /** The sources as a deb822 file. */
@@ -72,5 +76,9 @@ function parseOneLine(text: string): AptSource[] {
     .map((line) => line.replace(/#.*/, "").trim())
     .map((line) => /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.+)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ uris: [m[1] ?? ""], suites: [m[2] ?? ""], components: (m[3] ?? "main").split(/\s+/) }));
+    .map((m) => ({
+      uris: [m[1] ?? ""],
+      suites: [m[2] ?? ""],
+      components: (m[3] ?? "main").split(/\s+/),
+    }));
 }

@@ -36,7 +36,13 @@ export async function privateApt(cacheDir: string, signal?: AbortSignal): Promis
 }
 
 /** Runs apt-get or apt-cache with the private configuration; failures say what apt said. */
-export async function runApt(tool: "apt-get" | "apt-cache", apt: Apt, args: string[], signal?: AbortSignal, cwd?: string): Promise<string> {
+export async function runApt(
+  tool: "apt-get" | "apt-cache",
+  apt: Apt,
+  args: string[],
+  signal?: AbortSignal,
+  cwd?: string,
+): Promise<string> {
   const result = await execa(tool, [...apt.options, ...args], {
     reject: false,
     ...(cwd ? { cwd } : {}),
@@ -45,28 +51,52 @@ export async function runApt(tool: "apt-get" | "apt-cache", apt: Apt, args: stri
   });
   if (result.exitCode !== 0) {
     const said = `${result.stderr}`.trim().split("\n").slice(-3).join(" / ");
-    throw new HarnessError("EAPT", `${tool} ${args.join(" ")} failed: ${said || `exit ${result.exitCode}`}`, {
-      hint: "check that Debian's package mirror is reachable; the private apt lives in .cache/apt",
-    });
+    throw new HarnessError(
+      "EAPT",
+      `${tool} ${args.join(" ")} failed: ${said || `exit ${result.exitCode}`}`,
+      {
+        hint: "check that Debian's package mirror is reachable; the private apt lives in .cache/apt",
+      },
+    );
   }
   return result.stdout;
 }
 
 /** Downloads .deb files (apt checks them against the signed index) into `dir`; returns their paths. */
-export async function aptDownload(apt: Apt, specs: readonly string[], dir: string, signal?: AbortSignal): Promise<string[]> {
+export async function aptDownload(
+  apt: Apt,
+  specs: readonly string[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const before = new Set(await readdir(dir));
   await runApt("apt-get", apt, ["-q", "download", ...specs], signal, dir);
-  return (await readdir(dir)).filter((f) => f.endsWith(".deb") && !before.has(f)).map((f) => join(dir, f));
+  return (await readdir(dir))
+    .filter((f) => f.endsWith(".deb") && !before.has(f))
+    .map((f) => join(dir, f));
 }
 
 /** `apt-cache show` records for a package spec, newest first. */
-export async function aptShow(apt: Apt, spec: string, signal?: AbortSignal): Promise<Record<string, string>[]> {
+export async function aptShow(
+  apt: Apt,
+  spec: string,
+  signal?: AbortSignal,
+): Promise<Record<string, string>[]> {
   const text = await runApt("apt-cache", apt, ["show", spec], signal);
   return text
     .split(/\n\n+/)
     .filter((block) => block.trim() !== "")
-    .map((block) => Object.fromEntries(block.split(/\n(?! )/).map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()])));
+    .map((block) =>
+      Object.fromEntries(
+        block
+          .split(/\n(?! )/)
+          .map((line) => [
+            line.slice(0, line.indexOf(":")),
+            line.slice(line.indexOf(":") + 1).trim(),
+          ]),
+      ),
+    );
 }
 
 function aptOptions(root: string): string[] {

@@ -40,19 +40,34 @@ export function parseKernelSpec(spec: string): { entry: KernelEntry; pin?: strin
 }
 
 /** Fetches (or finds in the cache) the kernel `spec` for `arch`. */
-export async function fetchDebianKernel(spec: string, arch: Arch, cacheDir: string, signal?: AbortSignal): Promise<FetchedKernel> {
+export async function fetchDebianKernel(
+  spec: string,
+  arch: Arch,
+  cacheDir: string,
+  signal?: AbortSignal,
+): Promise<FetchedKernel> {
   const { entry, pin } = parseKernelSpec(spec);
   const metapackage = entry.packages[arch];
-  if (!metapackage) throw new HarnessError("EKERNELNOTFOUND", `${entry.name} has no ${arch} build`, { exitCode: 2 });
+  if (!metapackage)
+    throw new HarnessError("EKERNELNOTFOUND", `${entry.name} has no ${arch} build`, {
+      exitCode: 2,
+    });
   const apt = await privateApt(cacheDir, signal);
   const debArch = DEBIAN_ARCH[arch];
   const image = await resolveImagePackage(apt, `${metapackage}:${debArch}`, entry, pin, signal);
-  const dir = join(cacheDir, "kernels", `${image.name}_${image.version}_${debArch}`.replace(/[^A-Za-z0-9._+-]/g, "_"));
+  const dir = join(
+    cacheDir,
+    "kernels",
+    `${image.name}_${image.version}_${debArch}`.replace(/[^A-Za-z0-9._+-]/g, "_"),
+  );
   await withFileLock(dir, async () => {
     if (await stat(join(dir, "kernel.json")).catch(() => undefined)) return;
     await unpackKernel(apt, `${image.name}:${debArch}=${image.version}`, dir, signal);
   });
-  const meta = JSON.parse(await readFile(join(dir, "kernel.json"), "utf8")) as { release: string; debSha256: string };
+  const meta = JSON.parse(await readFile(join(dir, "kernel.json"), "utf8")) as {
+    release: string;
+    debSha256: string;
+  };
   return {
     name: entry.name,
     arch,
@@ -76,20 +91,34 @@ async function resolveImagePackage(
   const series = new RegExp(`^${entry.series.replace(".", "\\.")}\\.`);
   const candidates = records
     .filter((r) => series.test(r.Version ?? ""))
-    .map((r) => ({ version: r.Version ?? "", depends: /linux-image-[^\s,(]+/.exec(r.Depends ?? "")?.[0] }))
+    .map((r) => ({
+      version: r.Version ?? "",
+      depends: /linux-image-[^\s,(]+/.exec(r.Depends ?? "")?.[0],
+    }))
     .filter((c): c is { version: string; depends: string } => c.depends !== undefined);
   const chosen = pin ? candidates.find((c) => c.version === pin) : candidates[0];
   if (!chosen) {
     const have = candidates.map((c) => c.version).join(", ") || "none";
-    throw new HarnessError("EKERNELNOTFOUND", `no ${metapackage} ${pin ?? entry.series + ".x"} in Debian's indexes (have: ${have})`, {
-      exitCode: 2,
-      hint: pin ? `pin one of the versions listed, e.g. ${entry.name}@${candidates[0]?.version ?? "VERSION"}` : "run `harness kernels` to see what exists",
-    });
+    throw new HarnessError(
+      "EKERNELNOTFOUND",
+      `no ${metapackage} ${pin ?? entry.series + ".x"} in Debian's indexes (have: ${have})`,
+      {
+        exitCode: 2,
+        hint: pin
+          ? `pin one of the versions listed, e.g. ${entry.name}@${candidates[0]?.version ?? "VERSION"}`
+          : "run `harness kernels` to see what exists",
+      },
+    );
   }
   return { name: chosen.depends, version: chosen.version };
 }
 
-async function unpackKernel(apt: Awaited<ReturnType<typeof privateApt>>, spec: string, dir: string, signal?: AbortSignal): Promise<void> {
+async function unpackKernel(
+  apt: Awaited<ReturnType<typeof privateApt>>,
+  spec: string,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const work = `${dir}.tmp-${process.pid}`;
   await rm(work, { recursive: true, force: true });
   const [deb] = await aptDownload(apt, [spec], join(work, "deb"), signal);
@@ -99,9 +128,14 @@ async function unpackKernel(apt: Awaited<ReturnType<typeof privateApt>>, spec: s
   if (!vmlinuz) throw new HarnessError("EKERNELPACKAGE", `${spec} holds no /boot/vmlinuz-*`);
   // The package's postinst would index the modules; unpacked by hand, we do it here.
   await execa("depmod", ["-b", work, vmlinuz.slice("vmlinuz-".length)]);
-  const debSha256 = createHash("sha256").update(await readFile(deb)).digest("hex");
+  const debSha256 = createHash("sha256")
+    .update(await readFile(deb))
+    .digest("hex");
   await rm(join(work, "deb"), { recursive: true, force: true });
-  await writeFile(join(work, "kernel.json"), JSON.stringify({ release: vmlinuz.slice("vmlinuz-".length), debSha256 }));
+  await writeFile(
+    join(work, "kernel.json"),
+    JSON.stringify({ release: vmlinuz.slice("vmlinuz-".length), debSha256 }),
+  );
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, ".."), { recursive: true });
   await rename(work, dir);

@@ -6,15 +6,43 @@ import type { FetchedKernel } from "./debian.ts";
 
 /** Modules every guest gets: virtio devices, the results channel, and what containers need. */
 export const DEFAULT_MODULES: readonly string[] = [
-  "virtio_pci", "virtio_mmio", "virtio_net", "virtio_blk", "virtio_console", "virtio_rng", "virtio_scsi",
-  "overlay", "veth", "bridge", "br_netfilter", "nf_conntrack", "nf_nat", "nf_tables", "nft_chain_nat",
-  "ip_tables", "iptable_nat", "iptable_filter", "xt_MASQUERADE", "xt_conntrack", "xt_addrtype",
-  "ext4", "squashfs", "loop", "af_packet", "tun", "nls_utf8", "9p", "9pnet_virtio", "sch_fq_codel",
+  "virtio_pci",
+  "virtio_mmio",
+  "virtio_net",
+  "virtio_blk",
+  "virtio_console",
+  "virtio_rng",
+  "virtio_scsi",
+  "overlay",
+  "veth",
+  "bridge",
+  "br_netfilter",
+  "nf_conntrack",
+  "nf_nat",
+  "nf_tables",
+  "nft_chain_nat",
+  "ip_tables",
+  "iptable_nat",
+  "iptable_filter",
+  "xt_MASQUERADE",
+  "xt_conntrack",
+  "xt_addrtype",
+  "ext4",
+  "squashfs",
+  "loop",
+  "af_packet",
+  "tun",
+  "nls_utf8",
+  "9p",
+  "9pnet_virtio",
+  "sch_fq_codel",
 ];
 
 /** Normalises a module name: basename without .ko(.xz|.zst|.gz), "-" as "_". */
 export function moduleName(path: string): string {
-  return basename(path).replace(/\.ko(\.(xz|zst|gz))?$/, "").replace(/-/g, "_");
+  return basename(path)
+    .replace(/\.ko(\.(xz|zst|gz))?$/, "")
+    .replace(/-/g, "_");
 }
 
 /** Parses modules.dep into name → { path, deps } (paths relative to the modules folder). */
@@ -24,14 +52,22 @@ export function parseModulesDep(text: string): Map<string, { path: string; deps:
     const colon = line.indexOf(":");
     if (colon < 0) continue;
     const path = line.slice(0, colon);
-    const deps = line.slice(colon + 1).trim().split(/\s+/).filter(Boolean).map(moduleName);
+    const deps = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(moduleName);
     modules.set(moduleName(path), { path, deps });
   }
   return modules;
 }
 
 /** The wanted modules plus everything they depend on; names not built as modules are left out. */
-export function moduleClosure(dep: Map<string, { path: string; deps: string[] }>, wanted: readonly string[]): string[] {
+export function moduleClosure(
+  dep: Map<string, { path: string; deps: string[] }>,
+  wanted: readonly string[],
+): string[] {
   const seen = new Set<string>();
   const visit = (name: string) => {
     const key = name.replace(/-/g, "_");
@@ -45,7 +81,11 @@ export function moduleClosure(dep: Map<string, { path: string; deps: string[] }>
 }
 
 /** Copies the closure into `root/lib/modules/<release>`, decompressed, and runs depmod there. */
-export async function stageModules(kernel: FetchedKernel, wanted: readonly string[], root: string): Promise<string[]> {
+export async function stageModules(
+  kernel: FetchedKernel,
+  wanted: readonly string[],
+  root: string,
+): Promise<string[]> {
   const dep = parseModulesDep(await readFile(join(kernel.modulesDir, "modules.dep"), "utf8"));
   const names = moduleClosure(dep, wanted);
   const target = join(root, "lib", "modules", kernel.release);
@@ -65,7 +105,9 @@ export async function stageModules(kernel: FetchedKernel, wanted: readonly strin
 
 async function decompressModule(source: string, destination: string): Promise<void> {
   if (source.endsWith(".xz")) await execa("xz", ["-dc", source], { stdout: { file: destination } });
-  else if (source.endsWith(".zst")) await execa("zstd", ["-dcq", source], { stdout: { file: destination } });
-  else if (source.endsWith(".gz")) await execa("gzip", ["-dc", source], { stdout: { file: destination } });
+  else if (source.endsWith(".zst"))
+    await execa("zstd", ["-dcq", source], { stdout: { file: destination } });
+  else if (source.endsWith(".gz"))
+    await execa("gzip", ["-dc", source], { stdout: { file: destination } });
   else await copyFile(source, destination);
 }

@@ -13,7 +13,14 @@ export interface PinnedPackage {
   arch: string;
 }
 
-const NO_EXTRAS = ["--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"];
+const NO_EXTRAS = [
+  "--no-recommends",
+  "--no-suggests",
+  "--no-conflicts",
+  "--no-breaks",
+  "--no-replaces",
+  "--no-enhances",
+];
 
 /** The packages (plus their dependency closure when asked), minus exclusions, with candidate versions. */
 export async function resolvePackages(
@@ -26,7 +33,12 @@ export async function resolvePackages(
   const qualified = spec.packages.map((p) => `${p}:${debArch}`);
   let names = [...spec.packages];
   if (spec.closure) {
-    const text = await runApt("apt-cache", apt, ["depends", "--recurse", ...NO_EXTRAS, ...qualified], signal);
+    const text = await runApt(
+      "apt-cache",
+      apt,
+      ["depends", "--recurse", ...NO_EXTRAS, ...qualified],
+      signal,
+    );
     names = text
       .split("\n")
       .filter((line) => /^[a-z0-9]/.test(line))
@@ -34,7 +46,12 @@ export async function resolvePackages(
   }
   const excluded = new Set(spec.exclude ?? []);
   const wanted = [...new Set(names)].filter((n) => !excluded.has(n)).sort();
-  const shown = await runApt("apt-cache", apt, ["show", "--no-all-versions", ...wanted.map((n) => `${n}:${debArch}`)], signal);
+  const shown = await runApt(
+    "apt-cache",
+    apt,
+    ["show", "--no-all-versions", ...wanted.map((n) => `${n}:${debArch}`)],
+    signal,
+  );
   const versions = new Map<string, string>();
   for (const block of shown.split(/\n\n+/)) {
     const name = /^Package: (.+)$/m.exec(block)?.[1];
@@ -43,7 +60,10 @@ export async function resolvePackages(
   }
   return wanted.map((name) => {
     const version = versions.get(name);
-    if (!version) throw new HarnessError("EAPT", `Debian has no ${name} for ${debArch}`, { hint: "check the recipe's package names" });
+    if (!version)
+      throw new HarnessError("EAPT", `Debian has no ${name} for ${debArch}`, {
+        hint: "check the recipe's package names",
+      });
     return { name, version, arch: debArch };
   });
 }
