@@ -4,7 +4,11 @@ import { dirname } from "node:path";
 import { HarnessError } from "../errors.ts";
 
 /** Holds `${path}.lock` while `work` runs; waits up to `timeoutMs` for another holder. */
-export async function withFileLock<T>(path: string, work: () => Promise<T>, timeoutMs = 10 * 60_000): Promise<T> {
+export async function withFileLock<T>(
+  path: string,
+  work: () => Promise<T>,
+  timeoutMs = 10 * 60_000,
+): Promise<T> {
   const lock = `${path}.lock`;
   const deadline = Date.now() + timeoutMs;
   await mkdir(dirname(lock), { recursive: true });

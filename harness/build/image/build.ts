@@ -14,6 +14,8 @@ import { chooseKernel, resolveKernel } from "./kernel-source.ts";
 import { resolveImage } from "./images.ts";
 import { assembleRootfs } from "./rootfs.ts";
 import { runtimeSpec } from "./runtime-spec.ts";
+import { ensureFormat, findFormat, type FormatSpec } from "../disk/formats.ts";
+import { buildFingerprint, lookupFingerprint, rememberFingerprint } from "./fingerprint.ts";
 
 /** Bumped whenever the builder's output for the same inputs changes. */
 export const IMAGE_BUILDER_VERSION = "1";
@@ -22,6 +24,8 @@ export const IMAGE_BUILDER_VERSION = "1";
 export interface BuildRequest {
   files: readonly string[];
   arch: Arch;
+  /** Output formats beyond kernel+initrd (raw-bios, gcp, iso-bios). */
+  formats?: readonly string[];
   /** A kernel spec ("debian-6.12", "debian-6.1@6.1.176-1"); overrides the YAML's. */
   kernel?: string;
   outDir: string;
@@ -50,6 +54,7 @@ export interface BuildRecord {
 
 /** Builds (or finds in the cache) the image and puts NAME-kernel, NAME-initrd.img, NAME-cmdline in outDir. */
 export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
+  const formats = (request.formats ?? []).map((f) => findFormat(f, request.arch));
   const config = await loadImageConfig(request.files);
   if (config.volumes.length > 0) {
     throw new HarnessError("EUNSUPPORTED", "volumes: are not supported by this builder yet", {
@@ -58,6 +63,40 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     });
   }
   const name = request.name ?? basename(request.files[0] ?? "image").replace(/\.ya?ml$/, "");
+  const fingerprintInputs = {
+    config,
+    arch: request.arch,
+    kernel: request.kernel,
+    name,
+    builderVersion: IMAGE_BUILDER_VERSION,
+    cacheDir: request.cacheDir,
+    pkgRoot: request.pkgRoot,
+    storeRoot: request.store.root,
+  };
+  const before = await buildFingerprint(fingerprintInputs);
+  const known = await lookupFingerprint(request.cacheDir, before);
+  let cached = true;
+  let dir = known ? join(request.cacheDir, "builds", known) : "";
+  if (!known || !(await stat(join(dir, "build.json")).catch(() => undefined))) {
+    const key = await resolveAndBuild(config, name, request);
+    cached = key.cached;
+    dir = join(request.cacheDir, "builds", key.key);
+    await rememberFingerprint(request.cacheDir, before, key.key);
+    // Building packages changes the store's index, so the next identical request hashes differently.
+    await rememberFingerprint(request.cacheDir, await buildFingerprint(fingerprintInputs), key.key);
+  }
+  const record = JSON.parse(await readFile(join(dir, "build.json"), "utf8")) as BuildRecord;
+  for (const format of formats) await ensureFormat(dir, format, record.cmdline);
+  await publishOutputs(dir, request.outDir, name, formats);
+  return { ...record, cached };
+}
+
+// The slow path: resolve the kernel and every image, hash what was resolved, build unless cached.
+async function resolveAndBuild(
+  config: ImageConfig,
+  name: string,
+  request: BuildRequest,
+): Promise<{ key: string; cached: boolean }> {
   const kernel = await resolveKernel(
     chooseKernel(config.kernel, request.kernel),
     request.arch,
@@ -83,22 +122,17 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
   );
   const key = await cacheKey(config, name, request.arch, kernel, initImages, containers);
   const dir = join(request.cacheDir, "builds", key);
-  let cached = true;
-  if (!(await stat(join(dir, "build.json")).catch(() => undefined))) {
-    cached = false;
-    await withFileLock(dir, async () => {
-      if (await stat(join(dir, "build.json")).catch(() => undefined)) return;
-      await buildInto(
-        dir,
-        { config, name, kernel, initImages, containers, store: request.store },
-        request,
-        key,
-      );
-    });
-  }
-  const record = JSON.parse(await readFile(join(dir, "build.json"), "utf8")) as BuildRecord;
-  await publishOutputs(dir, request.outDir, name);
-  return { ...record, cached };
+  if (await stat(join(dir, "build.json")).catch(() => undefined)) return { key, cached: true };
+  await withFileLock(dir, async () => {
+    if (await stat(join(dir, "build.json")).catch(() => undefined)) return;
+    await buildInto(
+      dir,
+      { config, name, kernel, initImages, containers, store: request.store },
+      request,
+      key,
+    );
+  });
+  return { key, cached: false };
 }
 
 async function buildInto(
@@ -195,15 +229,23 @@ async function cacheKey(
   return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
 }
 
-async function publishOutputs(dir: string, outDir: string, name: string): Promise<void> {
+async function publishOutputs(
+  dir: string,
+  outDir: string,
+  name: string,
+  formats: readonly FormatSpec[],
+): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  for (const [file, suffix] of [
-    ["kernel", "kernel"],
-    ["initrd.img", "initrd.img"],
-    ["cmdline", "cmdline"],
-    ["build.json", "build.json"],
-  ] as const) {
-    const target = join(outDir, `${name}-${suffix}`);
+  const files: [string, string][] = [
+    ["kernel", "-kernel"],
+    ["initrd.img", "-initrd.img"],
+    ["cmdline", "-cmdline"],
+    ["build.json", "-build.json"],
+  ];
+  for (const format of formats)
+    if (format.name !== "kernel+initrd") files.push([format.file, format.output]);
+  for (const [file, suffix] of files) {
+    const target = join(outDir, `${name}${suffix}`);
     await rm(target, { force: true });
     await link(join(dir, file), target).catch(() => copyFile(join(dir, file), target));
   }

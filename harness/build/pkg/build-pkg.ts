@@ -16,7 +16,7 @@ import { dirname, join } from "node:path";
 import { execa } from "execa";
 import type { Arch } from "../../cases/types.ts";
 import { platformForArch } from "../oci/store.ts";
-import type { ResolvedImage , OciStore} from "../oci/store.ts";
+import type { ResolvedImage, OciStore } from "../oci/store.ts";
 import { aptDownload, privateApt, type Apt } from "../kernels/apt.ts";
 import { writeLayer } from "../layer.ts";
 import { withFileLock } from "../../util/file-lock.ts";
