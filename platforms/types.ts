@@ -1,8 +1,9 @@
 // The one interface every platform implements; SDK types never leave a platform's folder.
+import type { Readable } from "node:stream";
 import type { Arch } from "../harness/cases/types.ts";
 
 /** Image formats the builder can write. */
-export type ImageFormat = "kernel+initrd" | "raw-bios" | "raw-efi" | "iso-efi" | "gcp";
+export type ImageFormat = "kernel+initrd" | "raw-bios" | "iso-bios" | "gcp";
 
 /** What probing a platform found on this host. */
 export interface ProbeResult {
@@ -15,6 +16,56 @@ export interface ProbeResult {
   reason?: string;
 }
 
+/** The files of a built image, as `harness build` writes them. */
+export interface BootImage {
+  kernel: string;
+  initrd: string;
+  cmdline: string;
+  /** A bootable disk (raw-bios) used instead of kernel+initrd when set. */
+  disk?: string;
+}
+
+/** What a cell asks a platform to boot. */
+export interface BootRequest {
+  arch: Arch;
+  image: BootImage;
+  memoryMiB: number;
+  cpus: number;
+  /** Extra raw disks attached as virtio block devices. */
+  disks?: readonly string[];
+  /** Guest TCP ports to forward from the host (22 for SSH). */
+  forwardPorts?: readonly number[];
+  /** A folder for this boot's state (sockets, logs, the command line). */
+  stateDir: string;
+  signal: AbortSignal;
+}
+
+/** How the guest ended. */
+export interface MachineExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A running guest; disposing it stops it and everything it started. */
+export interface BootedMachine extends AsyncDisposable {
+  /** Bytes from the first serial port. */
+  console: Readable;
+  /** Bytes from the results channel (a virtio port), or undefined where there is none. */
+  results: Readable | undefined;
+  /** Where the guest's forwarded ports are reachable on the host. */
+  forwarded: ReadonlyMap<number, { host: string; port: number }>;
+  /** "kvm" or "tcg": how the guest's CPU runs. */
+  accelerator: string;
+  /** The command line that started it, to rerun by hand. */
+  commandLine: readonly string[];
+  /** Settles when the guest is gone. */
+  exited: Promise<MachineExit>;
+  /** Writes to the serial console's input. */
+  sendToConsole(text: string): void;
+  /** Stops the guest (and anything it started) and waits until it is gone. */
+  stop(): Promise<void>;
+}
+
 /** A place cells run: a hypervisor, a cloud, a remote runner. */
 export interface Platform {
   readonly name: string;
@@ -22,5 +73,7 @@ export interface Platform {
   readonly arches: readonly Arch[];
   readonly formats: readonly ImageFormat[];
   /** Checks, for real, whether the platform works on this host. */
-  probe(options: { signal?: AbortSignal }): Promise<ProbeResult>;
+  probe(options: { signal?: AbortSignal; cacheDir?: string }): Promise<ProbeResult>;
+  /** Boots an image; the returned machine is running (its console may still be silent). */
+  boot(request: BootRequest): Promise<BootedMachine>;
 }

@@ -16,7 +16,7 @@ export interface CaseFileFields {
   issue?: string;
   repeat?: number;
   timeout?: string | number;
-  timeouts?: Record<"build" | "boot" | "drive" | "teardown", string | number | undefined>;
+  timeouts?: Record<"build" | "boot" | "drive" | "teardown" | "silence", string | number | undefined>;
   platforms?: string[];
   arches?: Arch[];
   kernels?: string[];
@@ -58,6 +58,7 @@ export function caseTimeouts(fields: CaseFileFields): CaseTimeouts {
   set("bootMs", ms(fields.timeouts?.boot));
   set("driveMs", ms(fields.timeouts?.drive));
   set("teardownMs", ms(fields.timeouts?.teardown));
+  set("silenceMs", ms(fields.timeouts?.silence));
   return timeouts;
 }
 

@@ -22,6 +22,8 @@ export interface CaseTimeouts {
   bootMs?: number;
   driveMs?: number;
   teardownMs?: number;
+  /** How long console and results may both stay quiet. */
+  silenceMs?: number;
 }
 
 /** One SSH step run from the host against the guest. */

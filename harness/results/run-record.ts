@@ -20,6 +20,12 @@ export interface AttemptRecord {
   phases: PhaseRecord[];
   exitCode?: number | null;
   signal?: string | null;
+  machine?: {
+    accelerator: string;
+    kernel?: { package: string; version: string; release: string };
+    stagesMs?: Record<string, number>;
+    commandFile?: string;
+  };
 }
 
 /** One cell of the matrix and how it ended. */

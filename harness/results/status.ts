@@ -25,6 +25,8 @@ export interface AttemptOutcome {
   expect?: { plan?: number; tests?: readonly string[] };
   timedOut?: boolean;
   cancelled?: boolean;
+  /** Failures found outside the results (a container's exit status, …). */
+  failures?: readonly string[];
   /** An infrastructure or boot problem that kept the test from giving a verdict. */
   infraError?: string;
 }
@@ -66,6 +68,7 @@ function failureReasons(outcome: AttemptOutcome): string[] {
     ),
   );
   reasons.push(...outcome.tap.planProblems);
+  reasons.push(...(outcome.failures ?? []));
   if (outcome.expect) reasons.push(...expectationProblems(outcome.tap, outcome.expect));
   return reasons;
 }

@@ -9,7 +9,7 @@ import type { TapSummary } from "../results/tap.ts";
 import { LIFECYCLE, DEFAULT_CELL_TIMEOUT_MS } from "./lifecycle.ts";
 import { startDeadline, DeadlineError } from "./deadline.ts";
 import { CancelledError } from "./cancel.ts";
-import type { AttemptContext, CellExecutor, DriveResult } from "./executor.ts";
+import type { AttemptContext, CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
 import { join } from "node:path";
 
 /** What the attempt needs beyond the executor. */
@@ -95,6 +95,7 @@ export async function runAttempt(
     phases,
     ...("exitCode" in drive ? { exitCode: drive.exitCode ?? null } : {}),
     ...("signal" in drive ? { signal: drive.signal ?? null } : {}),
+    ...(executor.machineInfo?.() ? { machine: executor.machineInfo() as MachineInfo } : {}),
   };
   return { record, tap };
 }

@@ -26,6 +26,19 @@ export interface AttemptContext {
 export interface DriveResult {
   exitCode?: number | null;
   signal?: string | null;
+  /** Failures seen besides the results, e.g. an onboot container that exited non-zero. */
+  failures?: string[];
+  machine?: MachineInfo;
+}
+
+/** What ran the cell: accelerator, exact kernel, boot stage times; kept in run.json. */
+export interface MachineInfo {
+  accelerator: string;
+  kernel?: { package: string; version: string; release: string };
+  /** Milliseconds from qemu start to each boot stage. */
+  stagesMs?: Record<string, number>;
+  /** The file holding the exact command line, relative to the cell folder. */
+  commandFile?: string;
 }
 
 /** Runs the phases of one attempt; teardown must release everything the others started. */
@@ -34,4 +47,6 @@ export interface CellExecutor {
   boot(context: AttemptContext): Promise<void>;
   drive(context: AttemptContext): Promise<DriveResult>;
   teardown(context: AttemptContext): Promise<void>;
+  /** What ran the attempt, also when it failed before drive. */
+  machineInfo?(): MachineInfo | undefined;
 }

@@ -11,12 +11,18 @@ export const TOKEN_VARIABLE = "HARNESS_PROCESS_TOKEN";
 const liveTrees = new Map<string, number | undefined>();
 let exitHookInstalled = false;
 
-function trackTree(token: string, pid: number | undefined): void {
+/** Registers a process (group) to be killed if the harness is forced to exit; `untrackTree` when it is gone. */
+export function trackTree(token: string, pid: number | undefined): void {
   liveTrees.set(token, pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on("exit", killLiveTreesNow);
   }
+}
+
+/** Forgets a tree that has ended. */
+export function untrackTree(token: string): void {
+  liveTrees.delete(token);
 }
 
 /** Kills every tree still running, at once and synchronously; for exit paths that cannot wait. */

@@ -1,21 +1,56 @@
-// qemu: x86_64 (q35/microvm) and aarch64 (virt) guests from kernel+initrd or disk images.
+// qemu: x86_64 (q35) and aarch64 (virt) guests from kernel+initrd or a raw disk, KVM where a
+// probe boot proves it works, TCG otherwise.
 import { execa } from "execa";
+import { stat } from "node:fs/promises";
 import type { Arch } from "../../harness/cases/types.ts";
-import type { Platform, ProbeResult } from "../types.ts";
+import { HarnessError } from "../../harness/errors.ts";
+import type { BootRequest, BootedMachine, Platform, ProbeResult } from "../types.ts";
+import { QEMU_BINARY, qemuCommandLine } from "./command-line.ts";
+import { accelFor } from "./accel-probe.ts";
+import { freePort } from "./ports.ts";
+import { socketFolder, startQemu } from "./machine.ts";
+import { join } from "node:path";
+import { buildContext } from "../../harness/build/context.ts";
 
-/** The qemu system emulator binary for each guest arch. */
-export const QEMU_BINARY: Record<Arch, string> = {
-  x86_64: "qemu-system-x86_64",
-  aarch64: "qemu-system-aarch64",
-};
+export { QEMU_BINARY } from "./command-line.ts";
+
+const PORT_RETRIES = 3;
 
 async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<string | undefined> {
-  const result = await execa(binary, ["--version"], {
-    reject: false,
-    timeout: 10_000,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
+  const result = await execa(binary, ["--version"], { reject: false, timeout: 10_000, ...(signal ? { cancelSignal: signal } : {}) });
   return result.exitCode === 0 ? result.stdout.split("\n")[0] : undefined;
+}
+
+async function boot(request: BootRequest): Promise<BootedMachine> {
+  const binary = QEMU_BINARY[request.arch];
+  if (!(await emulatorVersion(binary, request.signal))) {
+    throw new HarnessError("ENOQEMU", `${binary} is not installed, so ${request.arch} guests cannot boot`, { hint: "run ./setup" });
+  }
+  for (const file of [request.image.disk ?? request.image.kernel, ...(request.image.disk ? [] : [request.image.initrd])]) {
+    if (!(await stat(file).catch(() => undefined))) throw new HarnessError("EIMAGEMISSING", `image file ${file} is missing`, { hint: "build the image first" });
+  }
+  const { cacheDir } = buildContext(process.env);
+  const accel = await accelFor(request.arch, cacheDir, request.signal);
+  for (let attempt = 1; ; attempt++) {
+    const forwards = await Promise.all((request.forwardPorts ?? []).map(async (guestPort) => ({ guestPort, hostPort: await freePort() })));
+    const socketDir = await socketFolder();
+    const argv = qemuCommandLine({
+      arch: request.arch,
+      accelerator: accel.accelerator,
+      image: request.image,
+      memoryMiB: request.memoryMiB,
+      cpus: request.cpus,
+      disks: request.disks ?? [],
+      forwards,
+      resultsSocket: join(socketDir, "results.sock"),
+    });
+    const forwarded = new Map(forwards.map((f) => [f.guestPort, { host: "127.0.0.1", port: f.hostPort }]));
+    try {
+      return await startQemu(argv, socketDir, request.stateDir, accel.accelerator, forwarded);
+    } catch (error) {
+      if (!(error instanceof HarnessError) || error.code !== "EPORTCONFLICT" || attempt >= PORT_RETRIES) throw error;
+    }
+  }
 }
 
 /** The qemu platform. */
@@ -23,23 +58,23 @@ export const qemuPlatform: Platform = {
   name: "qemu",
   summary: "local qemu, KVM where it really works, TCG otherwise",
   arches: ["x86_64", "aarch64"],
-  formats: ["kernel+initrd", "raw-bios", "raw-efi", "iso-efi"],
-  async probe({ signal }): Promise<ProbeResult> {
+  formats: ["kernel+initrd", "raw-bios", "iso-bios"],
+  async probe({ signal, cacheDir }): Promise<ProbeResult> {
     const details: string[] = [];
     const arches: Arch[] = [];
     for (const arch of this.arches) {
       const version = await emulatorVersion(QEMU_BINARY[arch], signal);
       details.push(`${QEMU_BINARY[arch]}: ${version ?? "not found"}`);
-      if (version) arches.push(arch);
+      if (!version) continue;
+      arches.push(arch);
+      const accel = await accelFor(arch, cacheDir ?? buildContext(process.env).cacheDir, signal);
+      details.push(`${arch} accelerator: ${accel.accelerator} (${accel.reason})`);
     }
-    if (arches.length === 0) {
-      return {
-        available: false,
-        arches,
-        details,
-        reason: "no qemu-system binary found; run ./setup",
-      };
+    for (const firmware of ["/usr/share/seabios/bios-256k.bin", "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"]) {
+      details.push(`firmware ${firmware}: ${(await stat(firmware).catch(() => undefined)) ? "present" : "missing"}`);
     }
+    if (arches.length === 0) return { available: false, arches, details, reason: "no qemu-system binary found; run ./setup" };
     return { available: true, arches, details };
   },
+  boot,
 };

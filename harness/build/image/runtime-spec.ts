@@ -60,6 +60,8 @@ const BASE_MOUNTS: MountSpec[] = [
     source: "cgroup",
     options: ["nosuid", "noexec", "nodev", "relatime", "ro"],
   },
+  // The results channel the init opened; every container may write TAP to it.
+  { destination: "/dev/harness-results", type: "bind", source: "/run/harness/results", options: ["rbind", "rw"] },
 ];
 
 const MASKED = [

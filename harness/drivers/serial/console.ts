@@ -1,0 +1,144 @@
+// The serial console as the harness sees it: every byte kept in console.log with time offsets,
+// boot stages tracked, panics and silence turned into prompt failures, waits with deadlines.
+import type { Readable, Writable } from "node:stream";
+import { HarnessError } from "../../errors.ts";
+import { fatalOf, stageOf, type BootStage } from "./patterns.ts";
+
+const STAGE_ORDER: readonly BootStage[] = ["firmware", "kernel", "init", "test", "poweroff"];
+/** After a fatal line, this long is spent collecting the backtrace before the verdict. */
+const FATAL_GRACE_MS = 300;
+const TAIL_LINES = 60;
+
+/** Why the console says the guest failed. */
+export class ConsoleFailure extends HarnessError {
+  readonly stage: BootStage;
+  constructor(message: string, stage: BootStage, tail: string) {
+    super("EBOOT", `${message} during the ${stage} stage`, { hint: `console tail:\n${indent(tail)}` });
+    this.stage = stage;
+  }
+}
+
+/** Watches one console stream. */
+export class ConsoleWatcher {
+  stage: BootStage = "firmware";
+  /** Milliseconds from start at which each stage began. */
+  readonly stageTimesMs: Partial<Record<BootStage, number>> = { firmware: 0 };
+  readonly #startMs = performance.now();
+  readonly #log: Writable;
+  readonly #lines: string[] = [];
+  #partial = "";
+  #lastActivityMs = performance.now();
+  #waiters = new Set<(line: string) => void>();
+  #failure: Promise<ConsoleFailure>;
+  #fail: (failure: ConsoleFailure) => void = () => undefined;
+  #failed = false;
+  #silenceTimer: NodeJS.Timeout | undefined;
+
+  constructor(stream: Readable, log: Writable, silenceMs: number) {
+    this.#log = log;
+    this.#failure = new Promise((resolve) => (this.#fail = resolve));
+    stream.on("data", (chunk: Buffer) => this.#receive(chunk.toString("utf8")));
+    this.#silenceTimer = setInterval(() => this.#checkSilence(silenceMs), Math.min(1000, silenceMs));
+  }
+
+  /** Settles when the console shows a panic, an oops, a lockup, or stays silent too long. */
+  get failure(): Promise<ConsoleFailure> {
+    return this.#failure;
+  }
+
+  /** True once a fatal line was seen; the failure follows within a few hundred ms. */
+  get fatalSeen(): boolean {
+    return this.#failed;
+  }
+
+  /** The last lines of the console. */
+  tail(lines = TAIL_LINES): string {
+    return [...this.#lines.slice(-lines), ...(this.#partial ? [this.#partial] : [])].join("\n");
+  }
+
+  /** Counts other signs of life (such as results arriving) against the silence deadline. */
+  touch(): void {
+    this.#lastActivityMs = performance.now();
+  }
+
+  /** Resolves with the first line matching `pattern`; rejects on deadline, abort or console failure. */
+  waitFor(pattern: RegExp, options: { timeoutMs: number; signal: AbortSignal; what: string }): Promise<string> {
+    const seen = this.#lines.find((line) => pattern.test(line));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+        options.signal.removeEventListener("abort", onAbort);
+      };
+      const waiter = (line: string) => {
+        if (!pattern.test(line)) return;
+        done();
+        resolve(line);
+      };
+      const onAbort = () => {
+        done();
+        reject(options.signal.reason);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new ConsoleFailure(`no ${options.what} within ${Math.round(options.timeoutMs / 1000)}s`, this.stage, this.tail()));
+      }, options.timeoutMs);
+      this.#waiters.add(waiter);
+      options.signal.addEventListener("abort", onAbort, { once: true });
+      void this.#failure.then((failure) => {
+        if (!this.#waiters.has(waiter)) return;
+        done();
+        reject(failure);
+      });
+    });
+  }
+
+  /** Stops the silence timer; the watcher keeps recording what still arrives. */
+  close(): void {
+    clearInterval(this.#silenceTimer);
+    if (this.#partial) this.#log.write(`${this.#stamp()} ${this.#partial}\n`);
+    this.#partial = "";
+  }
+
+  #receive(text: string): void {
+    this.#lastActivityMs = performance.now();
+    const pieces = (this.#partial + text.replace(/\r/g, "")).split("\n");
+    this.#partial = pieces.pop() ?? "";
+    for (const line of pieces) this.#line(line);
+  }
+
+  #line(line: string): void {
+    this.#log.write(`${this.#stamp()} ${line}\n`);
+    this.#lines.push(line);
+    if (this.#lines.length > 4 * TAIL_LINES) this.#lines.splice(0, this.#lines.length - 2 * TAIL_LINES);
+    const stage = stageOf(line);
+    if (stage && STAGE_ORDER.indexOf(stage) > STAGE_ORDER.indexOf(this.stage)) {
+      this.stage = stage;
+      this.stageTimesMs[stage] = Math.round(performance.now() - this.#startMs);
+    }
+    const fatal = fatalOf(line);
+    if (fatal && !this.#failed) {
+      this.#failed = true;
+      setTimeout(() => this.#fail(new ConsoleFailure(`${fatal}: ${line.trim()}`, this.stage, this.tail())), FATAL_GRACE_MS);
+    }
+    for (const waiter of [...this.#waiters]) waiter(line);
+  }
+
+  #checkSilence(silenceMs: number): void {
+    if (this.#failed || performance.now() - this.#lastActivityMs < silenceMs) return;
+    this.#failed = true;
+    this.#fail(new ConsoleFailure(`console silent for ${Math.round(silenceMs / 1000)}s`, this.stage, this.tail()));
+  }
+
+  #stamp(): string {
+    return `[+${((performance.now() - this.#startMs) / 1000).toFixed(3).padStart(8)}]`;
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}

@@ -1,0 +1,112 @@
+// Image cases: build the case's LinuxKit YAML, boot it on the cell's platform, drive it over the
+// serial console (or SSH), read results from the results channel, stop the machine on every path.
+import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
+import type { Arch } from "../cases/types.ts";
+import { HarnessError } from "../errors.ts";
+import { findPlatform } from "../../platforms/index.ts";
+import type { BootedMachine } from "../../platforms/types.ts";
+import { buildContext } from "../build/context.ts";
+import { buildImage, type BuildRecord } from "../build/image/build.ts";
+import { ConsoleWatcher } from "../drivers/serial/console.ts";
+import { BANNER, CONTAINER_EXIT } from "../drivers/serial/patterns.ts";
+import type { AttemptContext, CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
+
+const MINUTE = 60_000;
+
+/** How long a guest may take to print the banner, by arch and accelerator. */
+export function defaultBootTimeoutMs(arch: Arch, accelerator: string): number {
+  if (accelerator === "kvm") return MINUTE;
+  return arch === "aarch64" ? 3 * MINUTE : 2 * MINUTE;
+}
+
+/** How long the console and results channel may both stay quiet before the cell is an error. */
+export const DEFAULT_SILENCE_MS = 2 * MINUTE;
+
+/** A fresh executor for one attempt at an image cell. */
+export function imageExecutor(): CellExecutor {
+  let build: BuildRecord | undefined;
+  let machine: BootedMachine | undefined;
+  let watcher: ConsoleWatcher | undefined;
+  const exits: string[] = [];
+
+  return {
+    async build(context) {
+      const { cell } = context;
+      const image = cell.testCase.files.image;
+      if (!image) throw new HarnessError("ECASEFILE", `case ${cell.testCase.name} has no image YAML`, { exitCode: 2, hint: "add test.yml or set image: in case.yml" });
+      build = await buildImage({
+        files: [image],
+        arch: cell.arch,
+        kernel: cell.kernel,
+        outDir: join(context.cellDir, "image"),
+        name: "image",
+        ...buildContext(process.env),
+        pull: true,
+        signal: context.signal,
+      });
+      await writeFile(join(context.cellDir, "build.log"), `${JSON.stringify(build, null, 2)}\n`);
+    },
+
+    async boot(context) {
+      const { cell } = context;
+      const dir = join(context.cellDir, "image");
+      machine = await findPlatform(cell.platform).boot({
+        arch: cell.arch,
+        image: { kernel: join(dir, "image-kernel"), initrd: join(dir, "image-initrd.img"), cmdline: build?.cmdline ?? "" },
+        memoryMiB: cell.testCase.memoryMiB ?? 512,
+        cpus: cell.testCase.cpus ?? 1,
+        ...(cell.testCase.driver === "ssh" ? { forwardPorts: [22] } : {}),
+        stateDir: context.cellDir,
+        signal: context.signal,
+      });
+      const booted = machine;
+      watcher = new ConsoleWatcher(booted.console, context.console, cell.testCase.timeouts.silenceMs ?? DEFAULT_SILENCE_MS);
+      booted.results?.on("data", (chunk: Buffer) => {
+        watcher?.touch();
+        context.results.write(chunk.toString("utf8"));
+      });
+      booted.console.on("data", (chunk: Buffer) => {
+        for (const match of chunk.toString("utf8").matchAll(new RegExp(CONTAINER_EXIT, "g"))) {
+          if (match[3] !== "0") exits.push(`${match[1]} container ${match[2]} exited ${match[3]}`);
+        }
+      });
+      const timeoutMs = cell.testCase.timeouts.bootMs ?? defaultBootTimeoutMs(cell.arch, booted.accelerator);
+      await Promise.race([
+        watcher.waitFor(BANNER, { timeoutMs, signal: context.signal, what: "harness init banner" }),
+        booted.exited.then((exit) => {
+          throw new HarnessError("EBOOT", `the guest stopped before its banner (qemu ${exit.signal ?? `exit ${exit.code}`})`, { hint: `console tail:\n${watcher?.tail(20) ?? ""}` });
+        }),
+      ]);
+    },
+
+    async drive(context): Promise<DriveResult> {
+      const running = machine as BootedMachine;
+      const console = watcher as ConsoleWatcher;
+      const aborted = new Promise<never>((_, reject) => {
+        if (context.signal.aborted) reject(context.signal.reason);
+        context.signal.addEventListener("abort", () => reject(context.signal.reason), { once: true });
+      });
+      const exit = await Promise.race([running.exited, console.failure.then((failure) => Promise.reject(failure)), aborted]);
+      // A panic just before the machine went away still decides the cell.
+      if (console.fatalSeen) throw await console.failure;
+      if (exit.code !== 0) throw new HarnessError("EQEMU", `qemu ended with ${exit.signal ?? `exit code ${exit.code}`}`, { hint: "see qemu.stderr in the cell folder" });
+      return { failures: [...exits] };
+    },
+
+    async teardown() {
+      watcher?.close();
+      await machine?.stop();
+    },
+
+    machineInfo(): MachineInfo | undefined {
+      if (!machine) return undefined;
+      return {
+        accelerator: machine.accelerator,
+        ...(build ? { kernel: { package: build.kernel.package, version: build.kernel.version, release: build.kernel.release } } : {}),
+        ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } as Record<string, number> } : {}),
+        commandFile: "qemu.cmdline",
+      };
+    },
+  };
+}

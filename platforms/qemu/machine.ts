@@ -1,0 +1,95 @@
+// A running qemu guest: the process (in its own group, tagged for cleanup), its console on stdout,
+// its results channel on a unix socket, and a stop() that always leaves nothing behind.
+import { createServer, type Server, type Socket } from "node:net";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, type Readable } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { execa } from "execa";
+import { HarnessError } from "../../harness/errors.ts";
+import { stopTree, trackTree, untrackTree, TOKEN_VARIABLE } from "../../harness/run/process-tree.ts";
+import type { BootedMachine, MachineExit } from "../types.ts";
+import { isPortConflict } from "./ports.ts";
+
+/** Starts qemu with `argv` (the results socket already in it) and returns the machine. */
+export async function startQemu(argv: readonly string[], socketDir: string, stateDir: string, accelerator: string, forwarded: BootedMachine["forwarded"]): Promise<BootedMachine> {
+  const results = new PassThrough();
+  const server = await listenForResults(join(socketDir, "results.sock"), results);
+  const token = randomUUID();
+  const [binary = "", ...args] = argv;
+  const child = execa(binary, args, {
+    env: { [TOKEN_VARIABLE]: token },
+    detached: true,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    reject: false,
+    encoding: "buffer",
+  });
+  trackTree(token, child.pid);
+  await writeFile(join(stateDir, "qemu.cmdline"), `${argv.map(quote).join(" ")}\n`);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = child
+    .then((result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }))
+    .finally(() => untrackTree(token));
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await stopTree(child.pid, token, 2000);
+      await exited;
+      server.close();
+      results.end();
+      await rm(socketDir, { recursive: true, force: true });
+      await writeFile(join(stateDir, "qemu.stderr"), stderr);
+    })());
+  // A taken forwarded port makes qemu exit at once; only then is it worth a short wait before going on.
+  const early = forwarded.size === 0 ? undefined : await Promise.race([exited, delay(150).then(() => undefined)]);
+  if (early) {
+    await stop();
+    throw new HarnessError(isPortConflict(stderr) ? "EPORTCONFLICT" : "EQEMU", `qemu exited at start (${describe(early)}): ${stderr.trim().split("\n").slice(-2).join(" / ")}`, {
+      hint: "the qemu command line is in qemu.cmdline in the cell folder",
+    });
+  }
+  return {
+    console: child.stdout as Readable,
+    results,
+    forwarded,
+    accelerator,
+    commandLine: argv,
+    exited,
+    sendToConsole: (text: string) => void child.stdin?.write(text),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/** A short-lived private folder for sockets (unix socket paths must stay under ~100 bytes). */
+export function socketFolder(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "hq-"));
+}
+
+function listenForResults(path: string, sink: PassThrough): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket: Socket) => {
+      socket.on("data", (chunk) => sink.write(chunk));
+      socket.on("error", () => undefined);
+    });
+    server.once("error", reject);
+    server.listen(path, () => resolve(server));
+  });
+}
+
+function describe(exit: MachineExit): string {
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function quote(arg: string): string {
+  return /^[A-Za-z0-9_./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
