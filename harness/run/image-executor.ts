@@ -29,12 +29,17 @@ export function imageExecutor(): CellExecutor {
   let machine: BootedMachine | undefined;
   let watcher: ConsoleWatcher | undefined;
   const exits: string[] = [];
+  let consoleEnded: Promise<unknown> = Promise.resolve();
 
   return {
     async build(context) {
       const { cell } = context;
       const image = cell.testCase.files.image;
-      if (!image) throw new HarnessError("ECASEFILE", `case ${cell.testCase.name} has no image YAML`, { exitCode: 2, hint: "add test.yml or set image: in case.yml" });
+      if (!image)
+        throw new HarnessError("ECASEFILE", `case ${cell.testCase.name} has no image YAML`, {
+          exitCode: 2,
+          hint: "add test.yml or set image: in case.yml",
+        });
       build = await buildImage({
         files: [image],
         arch: cell.arch,
@@ -53,7 +58,11 @@ export function imageExecutor(): CellExecutor {
       const dir = join(context.cellDir, "image");
       machine = await findPlatform(cell.platform).boot({
         arch: cell.arch,
-        image: { kernel: join(dir, "image-kernel"), initrd: join(dir, "image-initrd.img"), cmdline: build?.cmdline ?? "" },
+        image: {
+          kernel: join(dir, "image-kernel"),
+          initrd: join(dir, "image-initrd.img"),
+          cmdline: build?.cmdline ?? "",
+        },
         memoryMiB: cell.testCase.memoryMiB ?? 512,
         cpus: cell.testCase.cpus ?? 1,
         ...(cell.testCase.driver === "ssh" ? { forwardPorts: [22] } : {}),
@@ -61,21 +70,31 @@ export function imageExecutor(): CellExecutor {
         signal: context.signal,
       });
       const booted = machine;
-      watcher = new ConsoleWatcher(booted.console, context.console, cell.testCase.timeouts.silenceMs ?? DEFAULT_SILENCE_MS);
+      watcher = new ConsoleWatcher(
+        booted.console,
+        context.console,
+        cell.testCase.timeouts.silenceMs ?? DEFAULT_SILENCE_MS,
+      );
       booted.results?.on("data", (chunk: Buffer) => {
         watcher?.touch();
         context.results.write(chunk.toString("utf8"));
       });
-      booted.console.on("data", (chunk: Buffer) => {
-        for (const match of chunk.toString("utf8").matchAll(new RegExp(CONTAINER_EXIT, "g"))) {
-          if (match[3] !== "0") exits.push(`${match[1]} container ${match[2]} exited ${match[3]}`);
-        }
+      consoleEnded = new Promise((resolve) => booted.console.once("close", resolve));
+      watcher.onLine((line) => {
+        const match = CONTAINER_EXIT.exec(line);
+        if (match && match[3] !== "0")
+          exits.push(`${match[1]} container ${match[2]} exited ${match[3]}`);
       });
-      const timeoutMs = cell.testCase.timeouts.bootMs ?? defaultBootTimeoutMs(cell.arch, booted.accelerator);
+      const timeoutMs =
+        cell.testCase.timeouts.bootMs ?? defaultBootTimeoutMs(cell.arch, booted.accelerator);
       await Promise.race([
         watcher.waitFor(BANNER, { timeoutMs, signal: context.signal, what: "harness init banner" }),
         booted.exited.then((exit) => {
-          throw new HarnessError("EBOOT", `the guest stopped before its banner (qemu ${exit.signal ?? `exit ${exit.code}`})`, { hint: `console tail:\n${watcher?.tail(20) ?? ""}` });
+          throw new HarnessError(
+            "EBOOT",
+            `the guest stopped before its banner (qemu ${exit.signal ?? `exit ${exit.code}`})`,
+            { hint: `console tail:\n${watcher?.tail(20) ?? ""}` },
+          );
         }),
       ]);
     },
@@ -85,12 +104,28 @@ export function imageExecutor(): CellExecutor {
       const console = watcher as ConsoleWatcher;
       const aborted = new Promise<never>((_, reject) => {
         if (context.signal.aborted) reject(context.signal.reason);
-        context.signal.addEventListener("abort", () => reject(context.signal.reason), { once: true });
+        context.signal.addEventListener("abort", () => reject(context.signal.reason), {
+          once: true,
+        });
       });
-      const exit = await Promise.race([running.exited, console.failure.then((failure) => Promise.reject(failure)), aborted]);
+      const exit = await Promise.race([
+        running.exited,
+        console.failure.then((failure) => Promise.reject(failure)),
+        aborted,
+      ]);
       // A panic just before the machine went away still decides the cell.
+      // The last console lines (container exits, a panic) may still be in the pipe when qemu is gone.
+      await Promise.race([
+        consoleEnded,
+        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
       if (console.fatalSeen) throw await console.failure;
-      if (exit.code !== 0) throw new HarnessError("EQEMU", `qemu ended with ${exit.signal ?? `exit code ${exit.code}`}`, { hint: "see qemu.stderr in the cell folder" });
+      if (exit.code !== 0)
+        throw new HarnessError(
+          "EQEMU",
+          `qemu ended with ${exit.signal ?? `exit code ${exit.code}`}`,
+          { hint: "see qemu.stderr in the cell folder" },
+        );
       return { failures: [...exits] };
     },
 
@@ -103,7 +138,15 @@ export function imageExecutor(): CellExecutor {
       if (!machine) return undefined;
       return {
         accelerator: machine.accelerator,
-        ...(build ? { kernel: { package: build.kernel.package, version: build.kernel.version, release: build.kernel.release } } : {}),
+        ...(build
+          ? {
+              kernel: {
+                package: build.kernel.package,
+                version: build.kernel.version,
+                release: build.kernel.release,
+              },
+            }
+          : {}),
         ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } as Record<string, number> } : {}),
         commandFile: "qemu.cmdline",
       };

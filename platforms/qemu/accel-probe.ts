@@ -28,14 +28,26 @@ export function probeBootSector(): Buffer {
 }
 
 /** The accelerator for guests of `arch`: KVM only for the host's own arch and only when a probe boot works. */
-export async function accelFor(arch: Arch, cacheDir: string, signal?: AbortSignal): Promise<AccelVerdict> {
-  const native = (hostArch() === "x64" && arch === "x86_64") || (hostArch() === "arm64" && arch === "aarch64");
-  if (!native) return { accelerator: "tcg", reason: `${arch} guests on a ${hostArch()} host are emulated` };
-  const usable = await access("/dev/kvm", constants.R_OK | constants.W_OK).then(() => true, () => false);
+export async function accelFor(
+  arch: Arch,
+  cacheDir: string,
+  signal?: AbortSignal,
+): Promise<AccelVerdict> {
+  const native =
+    (hostArch() === "x64" && arch === "x86_64") || (hostArch() === "arm64" && arch === "aarch64");
+  if (!native)
+    return { accelerator: "tcg", reason: `${arch} guests on a ${hostArch()} host are emulated` };
+  const usable = await access("/dev/kvm", constants.R_OK | constants.W_OK).then(
+    () => true,
+    () => false,
+  );
   if (!usable) return { accelerator: "tcg", reason: "/dev/kvm is missing or not accessible" };
   const file = join(cacheDir, "accel", `${arch}.json`);
   const key = await hostKey(arch);
-  const cached = JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as { key?: string; verdict?: AccelVerdict };
+  const cached = JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as {
+    key?: string;
+    verdict?: AccelVerdict;
+  };
   if (cached.key === key && cached.verdict) return cached.verdict;
   const verdict = await probeKvm(arch, cacheDir, signal);
   await mkdir(join(cacheDir, "accel"), { recursive: true });
@@ -44,22 +56,57 @@ export async function accelFor(arch: Arch, cacheDir: string, signal?: AbortSigna
 }
 
 async function probeKvm(arch: Arch, cacheDir: string, signal?: AbortSignal): Promise<AccelVerdict> {
-  if (arch !== "x86_64") return { accelerator: "tcg", reason: "KVM probe exists for x86_64 hosts only" };
+  if (arch !== "x86_64")
+    return { accelerator: "tcg", reason: "KVM probe exists for x86_64 hosts only" };
   const image = join(cacheDir, "accel", "probe.img");
   await mkdir(join(cacheDir, "accel"), { recursive: true });
   await writeFile(image, probeBootSector());
   const result = await execa(
     "qemu-system-x86_64",
-    [...machineArgs("x86_64", "kvm"), "-m", "64", "-nodefaults", "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-drive", `file=${image},format=raw,if=ide`],
-    { reject: false, timeout: PROBE_TIMEOUT_MS, ...(signal ? { cancelSignal: signal } : {}), all: true, buffer: true, stdin: "ignore" },
+    [
+      ...machineArgs("x86_64", "kvm"),
+      "-m",
+      "64",
+      "-nodefaults",
+      "-display",
+      "none",
+      "-monitor",
+      "none",
+      "-serial",
+      "stdio",
+      "-no-reboot",
+      "-drive",
+      `file=${image},format=raw,if=ide`,
+    ],
+    {
+      reject: false,
+      timeout: PROBE_TIMEOUT_MS,
+      ...(signal ? { cancelSignal: signal } : {}),
+      all: true,
+      buffer: true,
+      stdin: "ignore",
+    },
   );
   const output = String(result.all);
-  if (output.includes("KVM-OK")) return { accelerator: "kvm", reason: "a probe guest booted with KVM" };
-  const why = output.split("\n").find((line) => /KVM|kvm|error/i.test(line))?.trim() ?? `no output within ${PROBE_TIMEOUT_MS / 1000}s`;
-  return { accelerator: "tcg", reason: `KVM device present but a probe guest failed under it (${why}); using TCG` };
+  if (output.includes("KVM-OK"))
+    return { accelerator: "kvm", reason: "a probe guest booted with KVM" };
+  const why =
+    output
+      .split("\n")
+      .find((line) => /KVM|kvm|error/i.test(line))
+      ?.trim() ?? `no output within ${PROBE_TIMEOUT_MS / 1000}s`;
+  return {
+    accelerator: "tcg",
+    reason: `KVM device present but a probe guest failed under it (${why}); using TCG`,
+  };
 }
 
 async function hostKey(arch: Arch): Promise<string> {
   const version = await execa("qemu-system-x86_64", ["--version"], { reject: false });
-  return JSON.stringify([arch, release(), String(version.stdout).split("\n")[0], machineArgs(arch, "kvm")]);
+  return JSON.stringify([
+    arch,
+    release(),
+    String(version.stdout).split("\n")[0],
+    machineArgs(arch, "kvm"),
+  ]);
 }

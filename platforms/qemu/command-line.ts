@@ -29,20 +29,38 @@ export interface CommandLineInput {
 export function qemuCommandLine(input: CommandLineInput): string[] {
   const args = [QEMU_BINARY[input.arch], ...machineArgs(input.arch, input.accelerator)];
   args.push("-m", String(input.memoryMiB), "-smp", String(input.cpus));
-  args.push("-nodefaults", "-no-reboot", "-display", "none", "-monitor", "none", "-serial", "stdio");
+  args.push(
+    "-nodefaults",
+    "-no-reboot",
+    "-display",
+    "none",
+    "-monitor",
+    "none",
+    "-serial",
+    "stdio",
+  );
   if (input.image.disk) {
     args.push("-drive", `file=${input.image.disk},format=raw,if=virtio,snapshot=on`);
   } else {
     args.push("-kernel", input.image.kernel, "-initrd", input.image.initrd);
     args.push("-append", kernelCmdline(input.arch, input.image.cmdline));
   }
-  input.disks.forEach((disk, i) => args.push("-drive", `file=${disk},format=raw,if=virtio,id=disk${i}`));
-  const hostfwd = input.forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
+  input.disks.forEach((disk, i) =>
+    args.push("-drive", `file=${disk},format=raw,if=virtio,id=disk${i}`),
+  );
+  const hostfwd = input.forwards
+    .map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`)
+    .join("");
   args.push("-netdev", `user,id=net0${hostfwd}`, "-device", "virtio-net-pci,netdev=net0");
   args.push("-device", "virtio-rng-pci");
   if (input.resultsSocket) {
     args.push("-chardev", `socket,id=results,path=${input.resultsSocket}`);
-    args.push("-device", "virtio-serial-pci,id=vserial0", "-device", "virtserialport,bus=vserial0.0,chardev=results,name=harness.results");
+    args.push(
+      "-device",
+      "virtio-serial-pci,id=vserial0",
+      "-device",
+      "virtserialport,bus=vserial0.0,chardev=results,name=harness.results",
+    );
   }
   return args;
 }
@@ -56,7 +74,15 @@ export function kernelCmdline(arch: Arch, imageCmdline: string): string {
 
 /** Machine, accelerator and CPU options; the KVM probe uses the very same ones. */
 export function machineArgs(arch: Arch, accelerator: "kvm" | "tcg"): string[] {
-  if (arch === "x86_64") return ["-M", "q35", "-accel", accelerator, "-cpu", accelerator === "kvm" ? "host" : "max"];
+  if (arch === "x86_64")
+    return ["-M", "q35", "-accel", accelerator, "-cpu", accelerator === "kvm" ? "host" : "max"];
   // pauth-impdef: the architected pointer-auth algorithm is slow to emulate, the implementation-defined one is not.
-  return ["-M", "virt", "-accel", accelerator, "-cpu", accelerator === "kvm" ? "host" : "max,pauth-impdef=on"];
+  return [
+    "-M",
+    "virt",
+    "-accel",
+    accelerator,
+    "-cpu",
+    accelerator === "kvm" ? "host" : "max,pauth-impdef=on",
+  ];
 }

@@ -17,22 +17,41 @@ export { QEMU_BINARY } from "./command-line.ts";
 const PORT_RETRIES = 3;
 
 async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<string | undefined> {
-  const result = await execa(binary, ["--version"], { reject: false, timeout: 10_000, ...(signal ? { cancelSignal: signal } : {}) });
+  const result = await execa(binary, ["--version"], {
+    reject: false,
+    timeout: 10_000,
+    ...(signal ? { cancelSignal: signal } : {}),
+  });
   return result.exitCode === 0 ? result.stdout.split("\n")[0] : undefined;
 }
 
 async function boot(request: BootRequest): Promise<BootedMachine> {
   const binary = QEMU_BINARY[request.arch];
   if (!(await emulatorVersion(binary, request.signal))) {
-    throw new HarnessError("ENOQEMU", `${binary} is not installed, so ${request.arch} guests cannot boot`, { hint: "run ./setup" });
+    throw new HarnessError(
+      "ENOQEMU",
+      `${binary} is not installed, so ${request.arch} guests cannot boot`,
+      { hint: "run ./setup" },
+    );
   }
-  for (const file of [request.image.disk ?? request.image.kernel, ...(request.image.disk ? [] : [request.image.initrd])]) {
-    if (!(await stat(file).catch(() => undefined))) throw new HarnessError("EIMAGEMISSING", `image file ${file} is missing`, { hint: "build the image first" });
+  for (const file of [
+    request.image.disk ?? request.image.kernel,
+    ...(request.image.disk ? [] : [request.image.initrd]),
+  ]) {
+    if (!(await stat(file).catch(() => undefined)))
+      throw new HarnessError("EIMAGEMISSING", `image file ${file} is missing`, {
+        hint: "build the image first",
+      });
   }
   const { cacheDir } = buildContext(process.env);
   const accel = await accelFor(request.arch, cacheDir, request.signal);
   for (let attempt = 1; ; attempt++) {
-    const forwards = await Promise.all((request.forwardPorts ?? []).map(async (guestPort) => ({ guestPort, hostPort: await freePort() })));
+    const forwards = await Promise.all(
+      (request.forwardPorts ?? []).map(async (guestPort) => ({
+        guestPort,
+        hostPort: await freePort(),
+      })),
+    );
     const socketDir = await socketFolder();
     const argv = qemuCommandLine({
       arch: request.arch,
@@ -44,11 +63,18 @@ async function boot(request: BootRequest): Promise<BootedMachine> {
       forwards,
       resultsSocket: join(socketDir, "results.sock"),
     });
-    const forwarded = new Map(forwards.map((f) => [f.guestPort, { host: "127.0.0.1", port: f.hostPort }]));
+    const forwarded = new Map(
+      forwards.map((f) => [f.guestPort, { host: "127.0.0.1", port: f.hostPort }]),
+    );
     try {
       return await startQemu(argv, socketDir, request.stateDir, accel.accelerator, forwarded);
     } catch (error) {
-      if (!(error instanceof HarnessError) || error.code !== "EPORTCONFLICT" || attempt >= PORT_RETRIES) throw error;
+      if (
+        !(error instanceof HarnessError) ||
+        error.code !== "EPORTCONFLICT" ||
+        attempt >= PORT_RETRIES
+      )
+        throw error;
     }
   }
 }
@@ -70,10 +96,21 @@ export const qemuPlatform: Platform = {
       const accel = await accelFor(arch, cacheDir ?? buildContext(process.env).cacheDir, signal);
       details.push(`${arch} accelerator: ${accel.accelerator} (${accel.reason})`);
     }
-    for (const firmware of ["/usr/share/seabios/bios-256k.bin", "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"]) {
-      details.push(`firmware ${firmware}: ${(await stat(firmware).catch(() => undefined)) ? "present" : "missing"}`);
+    for (const firmware of [
+      "/usr/share/seabios/bios-256k.bin",
+      "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd",
+    ]) {
+      details.push(
+        `firmware ${firmware}: ${(await stat(firmware).catch(() => undefined)) ? "present" : "missing"}`,
+      );
     }
-    if (arches.length === 0) return { available: false, arches, details, reason: "no qemu-system binary found; run ./setup" };
+    if (arches.length === 0)
+      return {
+        available: false,
+        arches,
+        details,
+        reason: "no qemu-system binary found; run ./setup",
+      };
     return { available: true, arches, details };
   },
   boot,

@@ -8,12 +8,23 @@ import { PassThrough, type Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { execa } from "execa";
 import { HarnessError } from "../../harness/errors.ts";
-import { stopTree, trackTree, untrackTree, TOKEN_VARIABLE } from "../../harness/run/process-tree.ts";
+import {
+  stopTree,
+  trackTree,
+  untrackTree,
+  TOKEN_VARIABLE,
+} from "../../harness/run/process-tree.ts";
 import type { BootedMachine, MachineExit } from "../types.ts";
 import { isPortConflict } from "./ports.ts";
 
 /** Starts qemu with `argv` (the results socket already in it) and returns the machine. */
-export async function startQemu(argv: readonly string[], socketDir: string, stateDir: string, accelerator: string, forwarded: BootedMachine["forwarded"]): Promise<BootedMachine> {
+export async function startQemu(
+  argv: readonly string[],
+  socketDir: string,
+  stateDir: string,
+  accelerator: string,
+  forwarded: BootedMachine["forwarded"],
+): Promise<BootedMachine> {
   const results = new PassThrough();
   const server = await listenForResults(join(socketDir, "results.sock"), results);
   const token = randomUUID();
@@ -46,12 +57,19 @@ export async function startQemu(argv: readonly string[], socketDir: string, stat
       await writeFile(join(stateDir, "qemu.stderr"), stderr);
     })());
   // A taken forwarded port makes qemu exit at once; only then is it worth a short wait before going on.
-  const early = forwarded.size === 0 ? undefined : await Promise.race([exited, delay(150).then(() => undefined)]);
+  const early =
+    forwarded.size === 0
+      ? undefined
+      : await Promise.race([exited, delay(150).then(() => undefined)]);
   if (early) {
     await stop();
-    throw new HarnessError(isPortConflict(stderr) ? "EPORTCONFLICT" : "EQEMU", `qemu exited at start (${describe(early)}): ${stderr.trim().split("\n").slice(-2).join(" / ")}`, {
-      hint: "the qemu command line is in qemu.cmdline in the cell folder",
-    });
+    throw new HarnessError(
+      isPortConflict(stderr) ? "EPORTCONFLICT" : "EQEMU",
+      `qemu exited at start (${describe(early)}): ${stderr.trim().split("\n").slice(-2).join(" / ")}`,
+      {
+        hint: "the qemu command line is in qemu.cmdline in the cell folder",
+      },
+    );
   }
   return {
     console: child.stdout as Readable,

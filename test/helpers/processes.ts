@@ -13,3 +13,14 @@ export async function processesWithEnv(entry: string): Promise<number[]> {
   }
   return pids;
 }
+
+/** Pids of live qemu processes whose command line mentions `path` (a test's own logs folder). */
+export async function qemuProcessesUnder(path: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+    if (cmdline.startsWith("qemu-system") && cmdline.includes(path)) pids.push(Number(pid));
+  }
+  return pids;
+}

@@ -13,7 +13,9 @@ const TAIL_LINES = 60;
 export class ConsoleFailure extends HarnessError {
   readonly stage: BootStage;
   constructor(message: string, stage: BootStage, tail: string) {
-    super("EBOOT", `${message} during the ${stage} stage`, { hint: `console tail:\n${indent(tail)}` });
+    super("EBOOT", `${message} during the ${stage} stage`, {
+      hint: `console tail:\n${indent(tail)}`,
+    });
     this.stage = stage;
   }
 }
@@ -33,12 +35,16 @@ export class ConsoleWatcher {
   #fail: (failure: ConsoleFailure) => void = () => undefined;
   #failed = false;
   #silenceTimer: NodeJS.Timeout | undefined;
+  #listeners: ((line: string) => void)[] = [];
 
   constructor(stream: Readable, log: Writable, silenceMs: number) {
     this.#log = log;
     this.#failure = new Promise((resolve) => (this.#fail = resolve));
     stream.on("data", (chunk: Buffer) => this.#receive(chunk.toString("utf8")));
-    this.#silenceTimer = setInterval(() => this.#checkSilence(silenceMs), Math.min(1000, silenceMs));
+    this.#silenceTimer = setInterval(
+      () => this.#checkSilence(silenceMs),
+      Math.min(1000, silenceMs),
+    );
   }
 
   /** Settles when the console shows a panic, an oops, a lockup, or stays silent too long. */
@@ -56,13 +62,21 @@ export class ConsoleWatcher {
     return [...this.#lines.slice(-lines), ...(this.#partial ? [this.#partial] : [])].join("\n");
   }
 
+  /** Calls `listener` with every complete console line from now on. */
+  onLine(listener: (line: string) => void): void {
+    this.#listeners.push(listener);
+  }
+
   /** Counts other signs of life (such as results arriving) against the silence deadline. */
   touch(): void {
     this.#lastActivityMs = performance.now();
   }
 
   /** Resolves with the first line matching `pattern`; rejects on deadline, abort or console failure. */
-  waitFor(pattern: RegExp, options: { timeoutMs: number; signal: AbortSignal; what: string }): Promise<string> {
+  waitFor(
+    pattern: RegExp,
+    options: { timeoutMs: number; signal: AbortSignal; what: string },
+  ): Promise<string> {
     const seen = this.#lines.find((line) => pattern.test(line));
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -82,7 +96,13 @@ export class ConsoleWatcher {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new ConsoleFailure(`no ${options.what} within ${Math.round(options.timeoutMs / 1000)}s`, this.stage, this.tail()));
+        reject(
+          new ConsoleFailure(
+            `no ${options.what} within ${Math.round(options.timeoutMs / 1000)}s`,
+            this.stage,
+            this.tail(),
+          ),
+        );
       }, options.timeoutMs);
       this.#waiters.add(waiter);
       options.signal.addEventListener("abort", onAbort, { once: true });
@@ -111,7 +131,8 @@ export class ConsoleWatcher {
   #line(line: string): void {
     this.#log.write(`${this.#stamp()} ${line}\n`);
     this.#lines.push(line);
-    if (this.#lines.length > 4 * TAIL_LINES) this.#lines.splice(0, this.#lines.length - 2 * TAIL_LINES);
+    if (this.#lines.length > 4 * TAIL_LINES)
+      this.#lines.splice(0, this.#lines.length - 2 * TAIL_LINES);
     const stage = stageOf(line);
     if (stage && STAGE_ORDER.indexOf(stage) > STAGE_ORDER.indexOf(this.stage)) {
       this.stage = stage;
@@ -120,15 +141,25 @@ export class ConsoleWatcher {
     const fatal = fatalOf(line);
     if (fatal && !this.#failed) {
       this.#failed = true;
-      setTimeout(() => this.#fail(new ConsoleFailure(`${fatal}: ${line.trim()}`, this.stage, this.tail())), FATAL_GRACE_MS);
+      setTimeout(
+        () => this.#fail(new ConsoleFailure(`${fatal}: ${line.trim()}`, this.stage, this.tail())),
+        FATAL_GRACE_MS,
+      );
     }
     for (const waiter of [...this.#waiters]) waiter(line);
+    for (const listener of this.#listeners) listener(line);
   }
 
   #checkSilence(silenceMs: number): void {
     if (this.#failed || performance.now() - this.#lastActivityMs < silenceMs) return;
     this.#failed = true;
-    this.#fail(new ConsoleFailure(`console silent for ${Math.round(silenceMs / 1000)}s`, this.stage, this.tail()));
+    this.#fail(
+      new ConsoleFailure(
+        `console silent for ${Math.round(silenceMs / 1000)}s`,
+        this.stage,
+        this.tail(),
+      ),
+    );
   }
 
   #stamp(): string {

@@ -8,15 +8,24 @@ export const STAGE_PATTERNS: readonly { stage: BootStage; pattern: RegExp }[] = 
   { stage: "kernel", pattern: /Linux version \d|Booting Linux on|^\[\s*0\.0{6}\]/ },
   { stage: "init", pattern: /Run \/init as init process|harness-init: / },
   { stage: "test", pattern: /harness-init: booted / },
-  { stage: "poweroff", pattern: /reboot: Power down|reboot: System halted|harness-init: powering off/ },
+  {
+    stage: "poweroff",
+    pattern: /reboot: Power down|reboot: System halted|harness-init: powering off/,
+  },
 ];
 
 /** Lines that mean the kernel is dead or wedged: the cell ends at once as error. */
 export const FATAL_PATTERNS: readonly { what: string; pattern: RegExp }[] = [
   { what: "kernel panic", pattern: /Kernel panic - not syncing|---\[ end Kernel panic/ },
-  { what: "oops", pattern: /\bOops: |BUG: unable to handle|Unable to handle kernel|general protection fault/ },
+  {
+    what: "oops",
+    pattern: /\bOops: |BUG: unable to handle|Unable to handle kernel|general protection fault/,
+  },
   { what: "soft lockup", pattern: /BUG: soft lockup|watchdog: BUG: soft lockup/ },
-  { what: "RCU stall", pattern: /rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_sched self-detected stall/ },
+  {
+    what: "RCU stall",
+    pattern: /rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_sched self-detected stall/,
+  },
   { what: "init died", pattern: /Attempted to kill init/ },
 ];
 
@@ -28,7 +37,8 @@ export const BANNER = /harness-init: booted /;
 
 /** The stage a line starts, if any. */
 export function stageOf(line: string): BootStage | undefined {
-  return STAGE_PATTERNS.find((s) => s.pattern.test(line))?.stage;
+  // Later stages first: the banner also looks like any other init line.
+  return [...STAGE_PATTERNS].reverse().find((s) => s.pattern.test(line))?.stage;
 }
 
 /** What a fatal line means, if it is one. */

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import runSchema from "../../harness/results/run.schema.json" with { type: "json" };
+import type { RunRecord, CellRecord } from "../../harness/results/run-record.ts";
+import { REPO, harness, tempDir } from "../helpers/cli.ts";
+import { qemuProcessesUnder } from "../helpers/processes.ts";
+
+const IMAGE_CASES = join(REPO, "test", "fixtures", "image-cases");
+const validateRun = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(
+  runSchema,
+);
+
+async function runVm(args: string[]) {
+  const logs = await tempDir("harness-vm-");
+  const result = await harness([
+    "run",
+    "--cases",
+    IMAGE_CASES,
+    "--platform",
+    "qemu",
+    "--logs",
+    logs,
+    "--run-id",
+    "vm",
+    "--parallel",
+    "2",
+    ...args,
+  ]);
+  const record = JSON.parse(await readFile(join(logs, "vm", "run.json"), "utf8")) as RunRecord;
+  return { result, record, logs };
+}
+
+function cell(record: RunRecord, name: string, arch = "x86_64"): CellRecord {
+  const found = record.cells.find((c) => c.case === `vm.${name}` && c.arch === arch);
+  assert.ok(found, `no cell vm.${name} on ${arch}`);
+  return found;
+}
+
+describe("qemu platform with real guests (TCG)", function () {
+  this.timeout(900_000);
+  let run: Awaited<ReturnType<typeof runVm>>;
+
+  before(async () => {
+    run = await runVm([
+      "--arch",
+      "x86_64,aarch64",
+      "--exclude",
+      "vm.panic/*aarch64*",
+      "--exclude",
+      "vm.hang/*aarch64*",
+      "--exclude",
+      "vm.failing_container/*aarch64*",
+    ]);
+  });
+
+  it("writes a valid run record naming the accelerator and the exact kernel", () => {
+    assert.ok(validateRun(run.record), JSON.stringify(validateRun.errors));
+    for (const c of run.record.cells) {
+      const machine = c.attempts[0]?.machine;
+      assert.equal(
+        machine?.accelerator,
+        "tcg",
+        `${c.id}: KVM does not work on this host, so TCG must be recorded`,
+      );
+      assert.match(machine?.kernel?.version ?? "", /^6\.1\.\d+/, c.id);
+    }
+    assert.equal(run.result.exitCode, 1, "a failing container and a timeout make the run fail");
+  });
+
+  for (const arch of ["x86_64", "aarch64"]) {
+    it(`reads nested TAP exactly from the results channel while the kernel floods the console (${arch})`, async () => {
+      const flood = cell(run.record, "tap_flood", arch);
+      assert.equal(flood.status, "pass", flood.reasons.join("\n"));
+      const tap = await readFile(join(run.logs, "vm", flood.dir, "results.tap"), "utf8");
+      assert.equal(
+        tap,
+        "TAP version 13\n1..2\n# Subtest: runc\n    1..2\n    ok 1 - run\n    ok 2 - exec\nok 1 - runc\nok 2 - flood\n",
+      );
+      const consoleLog = await readFile(join(run.logs, "vm", flood.dir, "console.log"), "utf8");
+      assert.ok(
+        (consoleLog.match(/this is console noise/g) ?? []).length >= 100,
+        "the kernel really flooded the console",
+      );
+      assert.deepEqual(
+        flood.tests[0]?.children.map((t) => t.path.join(" > ")),
+        ["runc > run", "runc > exec"],
+      );
+    });
+  }
+
+  it("ends a panicking guest as error with the panic and the console tail, not at its timeout", () => {
+    const panic = cell(run.record, "panic");
+    assert.equal(panic.status, "error");
+    assert.match(
+      panic.reasons[0] ?? "",
+      /kernel panic: .*Kernel panic - not syncing: sysrq triggered crash/,
+    );
+    assert.match(panic.reasons[0] ?? "", /Call Trace/);
+    assert.ok(
+      panic.durationMs < (5 * 60_000) / 2,
+      `took ${panic.durationMs}ms; its timeout is 5 min`,
+    );
+  });
+
+  it("times out a guest that never finishes and stops it", async () => {
+    const hang = cell(run.record, "hang");
+    assert.equal(hang.status, "timeout");
+    assert.deepEqual(await qemuProcessesUnder(run.logs), []);
+  });
+
+  it("fails a cell whose onboot container exits non-zero, naming the container", () => {
+    const failing = cell(run.record, "failing_container");
+    assert.equal(failing.status, "fail");
+    assert.deepEqual(failing.reasons, ["onboot container 000-unhappy exited 3"]);
+  });
+
+  it("keeps the exact qemu command line of every cell", async () => {
+    const text = await readFile(
+      join(run.logs, "vm", cell(run.record, "tap_flood", "aarch64").dir, "qemu.cmdline"),
+      "utf8",
+    );
+    assert.match(text, /^qemu-system-aarch64 -M virt -accel tcg/);
+    assert.match(text, /name=harness\.results/);
+  });
+});
