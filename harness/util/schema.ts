@@ -1,14 +1,20 @@
 // JSON Schema validation of YAML documents, with each error placed at file:line:column.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { loadValidator } from "./schema-cache.ts";
 import { inputError, type HarnessError } from "../errors.ts";
 import { choicesHint } from "./suggest.ts";
 import type { YamlSource } from "./yaml-source.ts";
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-
-/** A compiled validator for one schema, kept for the life of the process. */
+/** A validator for one schema, compiled on first use (from a cached standalone build when there is one). */
 export function compileSchema(schema: object): ValidateFunction {
-  return ajv.compile(schema);
+  let compiled: ValidateFunction | undefined;
+  const lazy = ((data: unknown) => {
+    compiled ??= loadValidator(schema);
+    const valid = compiled(data);
+    lazy.errors = compiled.errors ?? null;
+    return valid;
+  }) as ValidateFunction;
+  return lazy;
 }
 
 /** A path of keys and indexes into a document. */

@@ -24,7 +24,7 @@ export class ConsoleFailure extends HarnessError {
 export class ConsoleWatcher {
   stage: BootStage = "firmware";
   /** Milliseconds from start at which each stage began. */
-  readonly stageTimesMs: Partial<Record<BootStage, number>> = { firmware: 0 };
+  readonly stageTimesMs: Partial<Record<BootStage | "fatal" | "verdict", number>> = { firmware: 0 };
   readonly #startMs = performance.now();
   readonly #log: Writable;
   readonly #lines: string[] = [];
@@ -141,10 +141,11 @@ export class ConsoleWatcher {
     const fatal = fatalOf(line);
     if (fatal && !this.#failed) {
       this.#failed = true;
-      setTimeout(
-        () => this.#fail(new ConsoleFailure(`${fatal}: ${line.trim()}`, this.stage, this.tail())),
-        FATAL_GRACE_MS,
-      );
+      this.stageTimesMs.fatal = Math.round(performance.now() - this.#startMs);
+      setTimeout(() => {
+        this.stageTimesMs.verdict = Math.round(performance.now() - this.#startMs);
+        this.#fail(new ConsoleFailure(`${fatal}: ${line.trim()}`, this.stage, this.tail()));
+      }, FATAL_GRACE_MS);
     }
     for (const waiter of [...this.#waiters]) waiter(line);
     for (const listener of this.#listeners) listener(line);

@@ -1,0 +1,54 @@
+// Compiling JSON Schemas costs a noticeable part of every command's start-up, so each compiled
+// validator is kept on disk as ajv standalone code and loaded from there next time.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ValidateFunction } from "ajv";
+
+const require = createRequire(import.meta.url);
+const CACHE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".cache", "ajv");
+const OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
+
+/** The validator for `schema`: from the disk cache, else compiled now (and cached). */
+export function loadValidator(schema: object): ValidateFunction {
+  const key = createHash("sha256")
+    .update(JSON.stringify([OPTIONS, schema]))
+    .digest("hex")
+    .slice(0, 24);
+  const file = join(CACHE, `${key}.cjs`);
+  const cached = readSource(file);
+  if (cached !== undefined) return evaluate(cached);
+  // Loaded only on a cache miss: ajv's compiler is the expensive part.
+  const { Ajv } = require("ajv") as typeof import("ajv");
+  const standalone = (
+    require("ajv/dist/standalone") as { default: (ajv: unknown, validate: unknown) => string }
+  ).default;
+  const ajv = new Ajv({ ...OPTIONS, code: { source: true } });
+  const validate = ajv.compile(schema);
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, standalone(ajv, validate));
+    renameSync(temporary, file);
+  } catch {
+    // A read-only checkout just compiles every time.
+  }
+  return validate;
+}
+
+function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function evaluate(source: string): ValidateFunction {
+  const module = { exports: {} as { default?: ValidateFunction } };
+  // The standalone code is CommonJS that requires ajv's small runtime helpers.
+  new Function("module", "exports", "require", source)(module, module.exports, require);
+  return (module.exports.default ?? module.exports) as ValidateFunction;
+}
