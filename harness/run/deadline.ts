@@ -43,6 +43,12 @@ export function startDeadline(parent: AbortSignal, ms: number | undefined, what:
   };
 }
 
+/** The reason a signal was aborted, always as an Error (DeadlineError and CancelledError pass through). */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
 /** True when a signal was aborted by a deadline rather than by cancellation. */
 export function abortedByDeadline(signal: AbortSignal): boolean {
   return signal.aborted && signal.reason instanceof DeadlineError;

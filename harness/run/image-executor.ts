@@ -8,9 +8,10 @@ import { findPlatform } from "../../platforms/index.ts";
 import type { BootedMachine } from "../../platforms/types.ts";
 import { buildContext } from "../build/context.ts";
 import { buildImage, type BuildRecord } from "../build/image/build.ts";
+import { abortReason } from "./deadline.ts";
 import { ConsoleWatcher } from "../drivers/serial/console.ts";
 import { BANNER, CONTAINER_EXIT } from "../drivers/serial/patterns.ts";
-import type { AttemptContext, CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
+import type { CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
 
 const MINUTE = 60_000;
 
@@ -103,8 +104,8 @@ export function imageExecutor(): CellExecutor {
       const running = machine as BootedMachine;
       const console = watcher as ConsoleWatcher;
       const aborted = new Promise<never>((_, reject) => {
-        if (context.signal.aborted) reject(context.signal.reason);
-        context.signal.addEventListener("abort", () => reject(context.signal.reason), {
+        if (context.signal.aborted) reject(abortReason(context.signal));
+        context.signal.addEventListener("abort", () => reject(abortReason(context.signal)), {
           once: true,
         });
       });
@@ -147,7 +148,7 @@ export function imageExecutor(): CellExecutor {
               },
             }
           : {}),
-        ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } as Record<string, number> } : {}),
+        ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } } : {}),
         commandFile: "qemu.cmdline",
       };
     },

@@ -72,7 +72,7 @@ export async function startQemu(
     );
   }
   return {
-    console: child.stdout as Readable,
+    console: child.stdout,
     results,
     forwarded,
     accelerator,

@@ -92,7 +92,8 @@ export class ConsoleWatcher {
       };
       const onAbort = () => {
         done();
-        reject(options.signal.reason);
+        const reason: unknown = options.signal.reason;
+        reject(reason instanceof Error ? reason : new Error(String(reason)));
       };
       const timer = setTimeout(() => {
         done();
