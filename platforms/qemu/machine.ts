@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { execa } from "execa";
 import { HarnessError } from "../../harness/errors.ts";
