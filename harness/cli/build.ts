@@ -2,14 +2,16 @@
 import { resolve } from "node:path";
 import { inputError } from "../errors.ts";
 import { parseArch } from "../matrix/arches.ts";
-import type { Command } from "./command.ts";
+import type { Arch } from "../cases/types.ts";
+import type { ParsedArgs } from "./args.ts";
+import type { Command, CommandIo } from "./command.ts";
 
-/** `harness build FILE.yml.. [--format F] [--arch A] [--kernel K] [-o DIR]`. */
+/** `harness build FILE.yml.. [--format F] [--arch A] [--kernel K] [-o DIR] [--builder B]`. */
 export const buildCommand: Command = {
   name: "build",
   summary: "Build LinuxKit YAML into image files (kernel+initrd), offline and cached",
   usage:
-    "harness build FILE.yml.. [--format F] [--arch A] [--kernel K] [-o DIR] [--name NAME] [--no-pull]",
+    "harness build FILE.yml.. [--format F] [--arch A] [--kernel K|file:PATH [--kernel-modules PATH]] [-o DIR] [--name NAME] [--no-pull] [--builder harness|linuxkit]",
   flags: [
     {
       name: "format",
@@ -28,7 +30,15 @@ export const buildCommand: Command = {
       name: "kernel",
       type: "string",
       valueName: "K",
-      description: "kernel name, optionally @VERSION (default: the YAML's, else debian-6.1-cloud)",
+      description:
+        "kernel name, optionally @VERSION, or file:PATH of a kernel binary (default: the YAML's, else debian-6.1-cloud)",
+    },
+    {
+      name: "kernel-modules",
+      type: "string",
+      valueName: "PATH",
+      description:
+        "modules for --kernel file:PATH: a folder holding lib/modules/<release>, or a tarball of it (default: none)",
     },
     {
       name: "output",
@@ -45,24 +55,34 @@ export const buildCommand: Command = {
     },
     { name: "no-pull", type: "boolean", description: "use only images already in the local store" },
     { name: "json", type: "boolean", description: "print the build record as JSON" },
+    {
+      name: "builder",
+      type: "string",
+      valueName: "B",
+      description: "harness (default) or linuxkit (runs the linuxkit CLI, which must be on PATH)",
+    },
   ],
   async run(args, io) {
     if (args.positionals.length === 0)
       throw inputError("EUSAGE", "harness build needs at least one YAML file", {
         hint: "e.g. harness build cases/examples/minimal.yml",
       });
+    const builder = args.string("builder") ?? "harness";
+    if (builder === "linuxkit") return buildWithLinuxkitCli(args, io);
+    if (builder !== "harness")
+      throw inputError("EUSAGE", `unknown --builder ${JSON.stringify(builder)}`, {
+        hint: "use --builder harness (the default) or --builder linuxkit",
+      });
     // The builder loads a lot; only `harness build` pays for it.
     const { buildContext } = await import("../build/context.ts");
     const { buildImage } = await import("../build/image/build.ts");
-    const { parseKernelSpec } = await import("../build/kernels/debian.ts");
-    const kernel = args.string("kernel");
-    if (kernel) parseKernelSpec(kernel);
+    const kernel = await kernelFlags(args, io.cwd);
     const context = buildContext(io.env);
     const started = performance.now();
     const record = await buildImage({
       files: args.positionals.map((f) => resolve(io.cwd, f)),
-      arch: parseArch(args.string("arch") ?? (process.arch === "arm64" ? "aarch64" : "x86_64")),
-      ...(kernel ? { kernel } : {}),
+      arch: archFlag(args),
+      ...kernel,
       formats: args.list("format"),
       outDir: resolve(io.cwd, args.string("output") ?? "."),
       ...(args.string("name") ? { name: args.string("name") as string } : {}),
@@ -80,3 +100,63 @@ export const buildCommand: Command = {
     return 0;
   },
 };
+
+function archFlag(args: ParsedArgs): Arch {
+  return parseArch(args.string("arch") ?? (process.arch === "arm64" ? "aarch64" : "x86_64"));
+}
+
+// --kernel file:PATH and --kernel-modules are paths relative to where the user is; names are checked early.
+async function kernelFlags(
+  args: ParsedArgs,
+  cwd: string,
+): Promise<{ kernel?: string; kernelModules?: string }> {
+  const kernel = args.string("kernel");
+  const modules = args.string("kernel-modules");
+  const file = kernel?.startsWith("file:") ? kernel.slice("file:".length) : undefined;
+  if (kernel && file === undefined) {
+    const { parseKernelSpec } = await import("../build/kernels/debian.ts");
+    parseKernelSpec(kernel);
+  }
+  const spec = file ? `file:${resolve(cwd, file)}` : kernel;
+  return {
+    ...(spec ? { kernel: spec } : {}),
+    ...(modules !== undefined ? { kernelModules: resolve(cwd, modules) } : {}),
+  };
+}
+
+// linuxkit builds the YAML as written: flags that only the harness builder understands are refused.
+async function buildWithLinuxkitCli(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const refused = ["kernel", "kernel-modules", "no-pull"].filter(
+    (flag) => args.string(flag) !== undefined || args.bool(flag),
+  );
+  if (refused.length > 0)
+    throw inputError(
+      "EUSAGE",
+      `--builder linuxkit does not take ${refused.map((f) => `--${f}`).join(", ")}`,
+      {
+        hint: "linuxkit builds the kernel and images the YAML names; drop those flags or use --builder harness",
+      },
+    );
+  const { buildWithLinuxkit } = await import("../build/image/linuxkit-builder.ts");
+  const outDir = resolve(io.cwd, args.string("output") ?? ".");
+  const started = performance.now();
+  const result = await buildWithLinuxkit({
+    files: args.positionals.map((f) => resolve(io.cwd, f)),
+    arch: archFlag(args),
+    formats: args.list("format"),
+    outDir,
+    ...(args.string("name") ? { name: args.string("name") as string } : {}),
+    cwd: io.cwd,
+    env: io.env,
+    log: io.stderr,
+    signal: io.signal,
+  });
+  if (args.bool("json")) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    const took = Math.round(performance.now() - started);
+    io.stdout.write(
+      `${result.name} (${result.arch}) built by linuxkit in ${took}ms → ${args.string("output") ?? "."}/${result.name}-{kernel,initrd.img,cmdline}\n`,
+    );
+  }
+  return 0;
+}

@@ -10,7 +10,12 @@ import type { ContainerSpec, ImageConfig } from "../yaml/types.ts";
 import type { OciStore, ResolvedImage } from "../oci/store.ts";
 import type { FetchedKernel } from "../kernels/debian.ts";
 import { writeCpioGz, charDevice } from "../initrd/cpio.ts";
-import { chooseKernel, resolveKernel } from "./kernel-source.ts";
+import {
+  chooseKernel,
+  kernelFingerprint,
+  resolveKernel,
+  type KernelChoice,
+} from "./kernel-source.ts";
 import { resolveImage } from "./images.ts";
 import { assembleRootfs } from "./rootfs.ts";
 import { runtimeSpec } from "./runtime-spec.ts";
@@ -26,8 +31,10 @@ export interface BuildRequest {
   arch: Arch;
   /** Output formats beyond kernel+initrd (raw-bios, gcp, iso-bios). */
   formats?: readonly string[];
-  /** A kernel spec ("debian-6.12", "debian-6.1@6.1.176-1"); overrides the YAML's. */
+  /** A kernel spec ("debian-6.12", "debian-6.1@6.1.176-1", "file:PATH"); overrides the YAML's. */
   kernel?: string;
+  /** Modules for a file: kernel: a folder holding lib/modules/<release>, or a tarball of it. */
+  kernelModules?: string;
   outDir: string;
   /** Defaults to the first file's name without .yml. */
   name?: string;
@@ -63,10 +70,11 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
     });
   }
   const name = request.name ?? basename(request.files[0] ?? "image").replace(/\.ya?ml$/, "");
+  const kernel = chooseKernel(config.kernel, request.kernel, request.kernelModules);
   const fingerprintInputs = {
     config,
     arch: request.arch,
-    kernel: request.kernel,
+    kernel: (await kernelFingerprint(kernel)) ?? request.kernel,
     name,
     builderVersion: IMAGE_BUILDER_VERSION,
     cacheDir: request.cacheDir,
@@ -78,7 +86,7 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
   let cached = true;
   let dir = known ? join(request.cacheDir, "builds", known) : "";
   if (!known || !(await stat(join(dir, "build.json")).catch(() => undefined))) {
-    const key = await resolveAndBuild(config, name, request);
+    const key = await resolveAndBuild(config, name, kernel, request);
     cached = key.cached;
     dir = join(request.cacheDir, "builds", key.key);
     await rememberFingerprint(request.cacheDir, before, key.key);
@@ -95,14 +103,9 @@ export async function buildImage(request: BuildRequest): Promise<BuildRecord> {
 async function resolveAndBuild(
   config: ImageConfig,
   name: string,
+  kernelChoice: KernelChoice,
   request: BuildRequest,
 ): Promise<{ key: string; cached: boolean }> {
-  const kernel = await resolveKernel(
-    chooseKernel(config.kernel, request.kernel),
-    request.arch,
-    request.cacheDir,
-    request.signal,
-  );
   const source = {
     store: request.store,
     pkgRoot: request.pkgRoot,
@@ -110,6 +113,7 @@ async function resolveAndBuild(
     pull: request.pull,
     ...(request.signal ? { signal: request.signal } : {}),
   };
+  const kernel = await resolveKernel(kernelChoice, request.arch, source);
   const initImages = await Promise.all(
     config.init.map((entry) => resolveImage(entry.image, request.arch, source)),
   );

@@ -1,37 +1,90 @@
-// Which kernel an image gets: --kernel (the matrix's choice), else the YAML's harness/kernel:NAME.
+// Which kernel an image gets: --kernel (a matrix name or file:PATH), else the YAML's kernel image —
+// harness/kernel:NAME for a Debian kernel, any other image as a LinuxKit kernel image.
 import type { Arch } from "../../cases/types.ts";
 import type { KernelSpec } from "../yaml/types.ts";
-import { HarnessError } from "../../errors.ts";
+import { inputError } from "../../errors.ts";
 import { parseReference } from "../oci/reference.ts";
+import type { OciStore } from "../oci/store.ts";
 import { fetchDebianKernel, type FetchedKernel } from "../kernels/debian.ts";
+import { fetchImageKernel, type ImageKernelRequest } from "../kernels/linuxkit-image.ts";
+import { FILE_KERNEL_PREFIX, localFileKernel, localKernelStamp } from "../kernels/local-file.ts";
 import { DEFAULT_KERNEL } from "../../matrix/kernels.ts";
 import { KERNEL_REPOSITORY } from "./images.ts";
 
-/** The kernel spec ("debian-6.12@VERSION") the build uses. */
-export function chooseKernel(kernel: KernelSpec, requested: string | undefined): string {
-  if (requested) return requested;
-  if (!kernel.image) return DEFAULT_KERNEL;
-  const ref = parseReference(kernel.image);
-  if (ref.registry === "docker.io" && ref.repository === KERNEL_REPOSITORY) {
-    return ref.tag && ref.tag !== "latest" ? ref.tag : DEFAULT_KERNEL;
-  }
-  throw new HarnessError(
-    "EKERNELIMAGE",
-    `kernel image ${kernel.image} is a LinuxKit kernel image, which this builder cannot use yet`,
-    {
-      exitCode: 2,
-      ...(kernel.at.image ? { at: kernel.at.image } : {}),
-      hint: `use image: ${KERNEL_REPOSITORY}:${DEFAULT_KERNEL} in the YAML, or pass --kernel NAME`,
-    },
-  );
+/** Where a build's kernel comes from. */
+export type KernelChoice =
+  | { kind: "debian"; spec: string }
+  | { kind: "image"; image: ImageKernelRequest }
+  | { kind: "file"; path: string; modules?: string };
+
+/** What resolving a kernel may use: the cache, the image store, and whether to pull. */
+export interface KernelSource {
+  cacheDir: string;
+  store: OciStore;
+  pull: boolean;
+  signal?: AbortSignal;
 }
 
-/** Fetches the chosen kernel for the arch. */
+/** The kernel the build uses: `requested` (--kernel) wins over the YAML; `modules` only goes with file:. */
+export function chooseKernel(
+  kernel: KernelSpec,
+  requested: string | undefined,
+  modules?: string,
+): KernelChoice {
+  if (requested?.startsWith(FILE_KERNEL_PREFIX)) {
+    const path = requested.slice(FILE_KERNEL_PREFIX.length);
+    if (!path)
+      throw inputError("EKERNELFILE", `--kernel ${requested} names no file`, {
+        hint: "e.g. --kernel file:./vmlinuz",
+      });
+    return { kind: "file", path, ...(modules !== undefined ? { modules } : {}) };
+  }
+  if (modules !== undefined) {
+    throw inputError("EUSAGE", `--kernel-modules ${modules} only goes with --kernel file:PATH`, {
+      hint: "add --kernel file:PATH naming the kernel those modules belong to, or drop --kernel-modules",
+    });
+  }
+  if (requested) return { kind: "debian", spec: requested };
+  if (!kernel.image) return { kind: "debian", spec: DEFAULT_KERNEL };
+  const ref = parseReference(kernel.image);
+  if (ref.registry === "docker.io" && ref.repository === KERNEL_REPOSITORY) {
+    return { kind: "debian", spec: ref.tag && ref.tag !== "latest" ? ref.tag : DEFAULT_KERNEL };
+  }
+  return { kind: "image", image: imageRequest(kernel, kernel.image) };
+}
+
+/** Fetches (or finds in the cache) the chosen kernel for the arch. */
 export function resolveKernel(
-  spec: string,
+  choice: KernelChoice,
   arch: Arch,
-  cacheDir: string,
-  signal?: AbortSignal,
+  source: KernelSource,
 ): Promise<FetchedKernel> {
-  return fetchDebianKernel(spec, arch, cacheDir, signal);
+  switch (choice.kind) {
+    case "debian":
+      return fetchDebianKernel(choice.spec, arch, source.cacheDir, source.signal);
+    case "image":
+      return fetchImageKernel(choice.image, arch, source);
+    case "file":
+      return localFileKernel(choice.path, choice.modules, arch, source.cacheDir, source.signal);
+  }
+}
+
+/** File stamps of a local kernel for the build fingerprint; undefined when the YAML and --kernel say it all. */
+export async function kernelFingerprint(choice: KernelChoice): Promise<string | undefined> {
+  if (choice.kind !== "file") return undefined;
+  return `${FILE_KERNEL_PREFIX}${await localKernelStamp(choice.path, choice.modules)}`;
+}
+
+function imageRequest(kernel: KernelSpec, ref: string): ImageKernelRequest {
+  const at: ImageKernelRequest["at"] = {};
+  for (const field of ["image", "binary", "tar"] as const) {
+    const where = kernel.at[field];
+    if (where) at[field] = where;
+  }
+  return {
+    ref,
+    ...(kernel.binary !== undefined ? { binary: kernel.binary } : {}),
+    ...(kernel.tar !== undefined ? { tar: kernel.tar } : {}),
+    at,
+  };
 }

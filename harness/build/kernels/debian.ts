@@ -21,7 +21,7 @@ export interface FetchedKernel {
   /** What `uname -r` prints in the guest. */
   release: string;
   vmlinuz: string;
-  /** lib/modules/<release> of the unpacked package. */
+  /** lib/modules/<release> of the unpacked package; "" for a kernel without modules. */
   modulesDir: string;
   debSha256: string;
 }

@@ -86,6 +86,8 @@ export async function stageModules(
   wanted: readonly string[],
   root: string,
 ): Promise<string[]> {
+  // A kernel without modules (a local file alone, kernel.tar: none) gets no lib/modules at all.
+  if (!kernel.modulesDir) return [];
   const dep = parseModulesDep(await readFile(join(kernel.modulesDir, "modules.dep"), "utf8"));
   const names = moduleClosure(dep, wanted);
   const target = join(root, "lib", "modules", kernel.release);
