@@ -8,6 +8,7 @@ import type { BootRequest, BootedMachine, Platform, ProbeResult } from "../types
 import { QEMU_BINARY, qemuCommandLine } from "./command-line.ts";
 import { accelFor } from "./accel-probe.ts";
 import { freePort } from "./ports.ts";
+import { preflight } from "./preflight.ts";
 import { socketFolder, startQemu } from "./machine.ts";
 import { join } from "node:path";
 import { buildContext } from "../../harness/build/context.ts";
@@ -15,6 +16,18 @@ import { buildContext } from "../../harness/build/context.ts";
 export { QEMU_BINARY } from "./command-line.ts";
 
 const PORT_RETRIES = 3;
+
+const found = new Map<string, Promise<boolean>>();
+
+// Looked up once per process: every boot would otherwise pay for a `qemu --version`.
+function installed(binary: string): Promise<boolean> {
+  let known = found.get(binary);
+  if (!known) {
+    known = execa("sh", ["-c", `command -v ${binary}`], { reject: false }).then((r) => r.exitCode === 0);
+    found.set(binary, known);
+  }
+  return known;
+}
 
 async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<string | undefined> {
   const result = await execa(binary, ["--version"], {
@@ -27,22 +40,10 @@ async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<st
 
 async function boot(request: BootRequest): Promise<BootedMachine> {
   const binary = QEMU_BINARY[request.arch];
-  if (!(await emulatorVersion(binary, request.signal))) {
-    throw new HarnessError(
-      "ENOQEMU",
-      `${binary} is not installed, so ${request.arch} guests cannot boot`,
-      { hint: "run ./setup" },
-    );
+  if (!(await installed(binary))) {
+    throw new HarnessError("ENOQEMU", `${binary} is not installed, so ${request.arch} guests cannot boot`, { hint: "run ./setup" });
   }
-  for (const file of [
-    request.image.disk ?? request.image.kernel,
-    ...(request.image.disk ? [] : [request.image.initrd]),
-  ]) {
-    if (!(await stat(file).catch(() => undefined)))
-      throw new HarnessError("EIMAGEMISSING", `image file ${file} is missing`, {
-        hint: "build the image first",
-      });
-  }
+  await preflight(request);
   const { cacheDir } = buildContext(process.env);
   const accel = await accelFor(request.arch, cacheDir, request.signal);
   for (let attempt = 1; ; attempt++) {
