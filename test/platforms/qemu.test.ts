@@ -52,6 +52,8 @@ describe("qemu platform with real guests (TCG)", function () {
       "vm.hang/*aarch64*",
       "--exclude",
       "vm.failing_container/*aarch64*",
+      "--exclude",
+      "vm.too_much_memory/*",
     ]);
   });
 
