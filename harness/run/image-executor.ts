@@ -9,6 +9,7 @@ import type { BootedMachine } from "../../platforms/types.ts";
 import { buildContext } from "../build/context.ts";
 import { buildImage, type BuildRecord } from "../build/image/build.ts";
 import { abortReason } from "./deadline.ts";
+import { authorizedKeyYaml, driveOverSsh, runKeyPair } from "./ssh-drive.ts";
 import { ConsoleWatcher } from "../drivers/serial/console.ts";
 import { BANNER, CONTAINER_EXIT } from "../drivers/serial/patterns.ts";
 import type { CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
@@ -31,6 +32,7 @@ export function imageExecutor(): CellExecutor {
   let watcher: ConsoleWatcher | undefined;
   const exits: string[] = [];
   let consoleEnded: Promise<unknown> = Promise.resolve();
+  let key: { privateKeyPath: string; publicKey: string } | undefined;
 
   return {
     async build(context) {
@@ -41,8 +43,13 @@ export function imageExecutor(): CellExecutor {
           exitCode: 2,
           hint: "add test.yml or set image: in case.yml",
         });
+      const files = [image];
+      if (cell.testCase.driver === "ssh") {
+        key = await runKeyPair(join(context.cellDir, "..", "..", ".."));
+        files.push(await authorizedKeyYaml(context.cellDir, key.publicKey));
+      }
       build = await buildImage({
-        files: [image],
+        files,
         arch: cell.arch,
         kernel: cell.kernel,
         outDir: join(context.cellDir, "image"),
@@ -103,6 +110,22 @@ export function imageExecutor(): CellExecutor {
     async drive(context): Promise<DriveResult> {
       const running = machine as BootedMachine;
       const console = watcher as ConsoleWatcher;
+      if (context.cell.testCase.driver === "ssh") {
+        const tap = await Promise.race([
+          driveOverSsh(running, context.cell.testCase.sshSteps ?? [], {
+            privateKeyPath: (key as { privateKeyPath: string }).privateKeyPath,
+            user: "root",
+            cellDir: context.cellDir,
+            deadlineMs:
+              context.cell.testCase.timeouts.bootMs ??
+              defaultBootTimeoutMs(context.cell.arch, running.accelerator),
+            signal: context.signal,
+          }),
+          console.failure.then((failure) => Promise.reject(failure)),
+        ]);
+        context.results.write(tap);
+        return { failures: [...exits] };
+      }
       const aborted = new Promise<never>((_, reject) => {
         if (context.signal.aborted) reject(abortReason(context.signal));
         context.signal.addEventListener("abort", () => reject(abortReason(context.signal)), {

@@ -118,6 +118,28 @@ describe("qemu platform with real guests (TCG)", function () {
     assert.deepEqual(failing.reasons, ["onboot container 000-unhappy exited 3"]);
   });
 
+  for (const arch of ["x86_64", "aarch64"]) {
+    it(`drives a guest entirely over SSH with a fresh run key (${arch})`, async () => {
+      const ssh = cell(run.record, "ssh", arch);
+      assert.equal(ssh.status, "pass", ssh.reasons.join("\n"));
+      const names = ssh.tests.flatMap((t) => [
+        t.path.join(" > "),
+        ...t.children.map((c) => c.path.join(" > ")),
+      ]);
+      assert.deepEqual(names, ["kernel", "nested", "nested > one", "nested > two", "exit code"]);
+      const log = await readFile(join(run.logs, "vm", ssh.dir, "ssh.log"), "utf8");
+      assert.match(log, /kernel \| 6\.1\.\d+-\d+-cloud-(amd|arm)64/);
+      const key = await readFile(join(run.logs, "vm", "ssh", "id_ed25519.pub"), "utf8").catch(
+        () => "",
+      );
+      const build = await readFile(join(run.logs, "vm", ssh.dir, "ssh-key.yml"), "utf8");
+      assert.ok(
+        key.length > 0 && build.includes(key.trim()),
+        "the run's own public key went into the image",
+      );
+    });
+  }
+
   it("keeps the exact qemu command line of every cell", async () => {
     const text = await readFile(
       join(run.logs, "vm", cell(run.record, "tap_flood", "aarch64").dir, "qemu.cmdline"),
