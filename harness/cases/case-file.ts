@@ -16,7 +16,10 @@ export interface CaseFileFields {
   issue?: string;
   repeat?: number;
   timeout?: string | number;
-  timeouts?: Record<"build" | "boot" | "drive" | "teardown" | "silence", string | number | undefined>;
+  timeouts?: Record<
+    "build" | "boot" | "drive" | "teardown" | "silence",
+    string | number | undefined
+  >;
   platforms?: string[];
   arches?: Arch[];
   kernels?: string[];

@@ -51,7 +51,11 @@ function evaluate(source: string): ValidateFunction {
   // The standalone code is CommonJS that requires ajv's small runtime helpers; it was written by
   // this process's ajv into the harness's own cache, so evaluating it is no more trust than ajv's own compile.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const load = new Function("module", "exports", "require", source) as (m: unknown, e: unknown, r: unknown) => void;
+  const load = new Function("module", "exports", "require", source) as (
+    m: unknown,
+    e: unknown,
+    r: unknown,
+  ) => void;
   load(module, module.exports, require);
   return (module.exports.default ?? module.exports) as ValidateFunction;
 }

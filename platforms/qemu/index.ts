@@ -23,7 +23,9 @@ const found = new Map<string, Promise<boolean>>();
 function installed(binary: string): Promise<boolean> {
   let known = found.get(binary);
   if (!known) {
-    known = execa("sh", ["-c", `command -v ${binary}`], { reject: false }).then((r) => r.exitCode === 0);
+    known = execa("sh", ["-c", `command -v ${binary}`], { reject: false }).then(
+      (r) => r.exitCode === 0,
+    );
     found.set(binary, known);
   }
   return known;
@@ -41,7 +43,11 @@ async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<st
 async function boot(request: BootRequest): Promise<BootedMachine> {
   const binary = QEMU_BINARY[request.arch];
   if (!(await installed(binary))) {
-    throw new HarnessError("ENOQEMU", `${binary} is not installed, so ${request.arch} guests cannot boot`, { hint: "run ./setup" });
+    throw new HarnessError(
+      "ENOQEMU",
+      `${binary} is not installed, so ${request.arch} guests cannot boot`,
+      { hint: "run ./setup" },
+    );
   }
   await preflight(request);
   const { cacheDir } = buildContext(process.env);

@@ -10,28 +10,42 @@ const SEABIOS = "/usr/share/seabios/bios-256k.bin";
 
 /** Throws a HarnessError naming the problem when the request cannot boot here. */
 export async function preflight(request: BootRequest): Promise<void> {
-  const files = request.image.disk ? [request.image.disk] : [request.image.kernel, request.image.initrd];
+  const files = request.image.disk
+    ? [request.image.disk]
+    : [request.image.kernel, request.image.initrd];
   for (const file of files) {
     if (!(await stat(file).catch(() => undefined))) {
-      throw new HarnessError("EIMAGEMISSING", `image file ${file} is missing`, { hint: "build the image first (harness build)" });
+      throw new HarnessError("EIMAGEMISSING", `image file ${file} is missing`, {
+        hint: "build the image first (harness build)",
+      });
     }
   }
   if (!request.image.disk) {
     const arch = await kernelArch(request.image.kernel);
     if (arch && arch !== request.arch) {
-      throw new HarnessError("EIMAGEARCH", `kernel ${request.image.kernel} is for ${arch}, not ${request.arch}`, {
-        hint: `build the image with --arch ${request.arch}`,
-      });
+      throw new HarnessError(
+        "EIMAGEARCH",
+        `kernel ${request.image.kernel} is for ${arch}, not ${request.arch}`,
+        {
+          hint: `build the image with --arch ${request.arch}`,
+        },
+      );
     }
   }
   const hostMiB = Math.floor(totalmem() / 2 ** 20);
   if (request.memoryMiB > hostMiB * 0.9) {
-    throw new HarnessError("EMEMORY", `the guest asks for ${request.memoryMiB} MiB but this host has ${hostMiB} MiB`, {
-      hint: "lower memory: in case.yml",
-    });
+    throw new HarnessError(
+      "EMEMORY",
+      `the guest asks for ${request.memoryMiB} MiB but this host has ${hostMiB} MiB`,
+      {
+        hint: "lower memory: in case.yml",
+      },
+    );
   }
   if (request.arch === "x86_64" && !(await stat(SEABIOS).catch(() => undefined))) {
-    throw new HarnessError("ENOFIRMWARE", `x86_64 guests need ${SEABIOS}, which is missing`, { hint: "apt-get install seabios (./setup installs qemu with it)" });
+    throw new HarnessError("ENOFIRMWARE", `x86_64 guests need ${SEABIOS}, which is missing`, {
+      hint: "apt-get install seabios (./setup installs qemu with it)",
+    });
   }
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { preflight } from "../../platforms/qemu/preflight.ts";
-import { HarnessError } from "../../harness/errors.ts";
+import type { HarnessError } from "../../harness/errors.ts";
 import { REPO, harness, tempDir } from "../helpers/cli.ts";
 
 describe("qemu preflight and per-cell errors", function () {

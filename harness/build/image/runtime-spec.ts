@@ -61,7 +61,12 @@ const BASE_MOUNTS: MountSpec[] = [
     options: ["nosuid", "noexec", "nodev", "relatime", "ro"],
   },
   // The results channel the init opened; every container may write TAP to it.
-  { destination: "/dev/harness-results", type: "bind", source: "/run/harness/results", options: ["rbind", "rw"] },
+  {
+    destination: "/dev/harness-results",
+    type: "bind",
+    source: "/run/harness/results",
+    options: ["rbind", "rw"],
+  },
 ];
 
 const MASKED = [
