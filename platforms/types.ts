@@ -35,6 +35,8 @@ export interface BootRequest {
   disks?: readonly string[];
   /** Guest TCP ports to forward from the host (22 for SSH). */
   forwardPorts?: readonly number[];
+  /** False to boot without a results channel (results then share the console). */
+  resultsChannel?: boolean;
   /** A folder for this boot's state (sockets, logs, the command line). */
   stateDir: string;
   signal: AbortSignal;

@@ -27,8 +27,10 @@ export interface CaseFileFields {
   skip?: CellFilter[];
   image?: string;
   memory?: number;
+  disks?: { size: string }[];
   cpus?: number;
   driver?: "serial" | "ssh";
+  results?: "channel" | "console";
   ssh?: {
     user?: string;
     steps: { name: string; run: string; timeout?: string | number; exit?: number; tap?: boolean }[];

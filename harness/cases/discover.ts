@@ -166,6 +166,8 @@ async function loadCase(
       ...(fields.expect ? { expect: fields.expect } : {}),
       ...(fields.memory ? { memoryMiB: fields.memory } : {}),
       ...(fields.cpus ? { cpus: fields.cpus } : {}),
+      ...(fields.results ? { results: fields.results } : {}),
+      ...(fields.disks ? { disks: fields.disks.map((d) => d.size) } : {}),
     };
   } catch (error) {
     errors.push(asInputError(error));

@@ -66,9 +66,13 @@ export interface TestCase {
   skip: readonly CellFilter[];
   timeouts: CaseTimeouts;
   driver: "script" | "serial" | "ssh";
+  /** "console" forces results onto the console with a per-run marker. */
+  results?: "channel" | "console";
   sshSteps?: readonly SshStep[];
   expect?: { plan?: number; tests?: readonly string[] };
   memoryMiB?: number;
+  /** Sizes ("512M", "2G") of blank disks to attach. */
+  disks?: readonly string[];
   cpus?: number;
   files: { caseFile?: string; script?: string; image?: string };
 }

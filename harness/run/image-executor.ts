@@ -1,7 +1,9 @@
 // Image cases: build the case's LinuxKit YAML, boot it on the cell's platform, drive it over the
 // serial console (or SSH), read results from the results channel, stop the machine on every path.
 import { join } from "node:path";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { execa } from "execa";
 import type { Arch } from "../cases/types.ts";
 import { HarnessError } from "../errors.ts";
 import { findPlatform } from "../../platforms/index.ts";
@@ -33,6 +35,9 @@ export function imageExecutor(): CellExecutor {
   const exits: string[] = [];
   let consoleEnded: Promise<unknown> = Promise.resolve();
   let key: { privateKeyPath: string; publicKey: string } | undefined;
+  let disks: string[] = [];
+  // Where the platform has no results channel, the init prefixes result lines on the console with this.
+  const marker = randomBytes(6).toString("hex");
 
   return {
     async build(context) {
@@ -64,13 +69,16 @@ export function imageExecutor(): CellExecutor {
     async boot(context) {
       const { cell } = context;
       const dir = join(context.cellDir, "image");
+      disks = await blankDisks(context.cellDir, cell.testCase.disks ?? []);
       machine = await findPlatform(cell.platform).boot({
         arch: cell.arch,
         image: {
           kernel: join(dir, "image-kernel"),
           initrd: join(dir, "image-initrd.img"),
-          cmdline: build?.cmdline ?? "",
+          cmdline: `${build?.cmdline ?? ""} harness.marker=${marker}`.trim(),
         },
+        disks,
+        ...(cell.testCase.results === "console" ? { resultsChannel: false } : {}),
         memoryMiB: cell.testCase.memoryMiB ?? 512,
         cpus: cell.testCase.cpus ?? 1,
         ...(cell.testCase.driver === "ssh" ? { forwardPorts: [22] } : {}),
@@ -88,6 +96,13 @@ export function imageExecutor(): CellExecutor {
         context.results.write(chunk.toString("utf8"));
       });
       consoleEnded = new Promise((resolve) => booted.console.once("close", resolve));
+      if (!booted.results) {
+        const prefix = `@@harness-results:${marker}@@ `;
+        watcher.onLine((line) => {
+          const at = line.indexOf(prefix);
+          if (at >= 0) context.results.write(`${line.slice(at + prefix.length)}\n`);
+        });
+      }
       watcher.onLine((line) => {
         const match = CONTAINER_EXIT.exec(line);
         if (match && match[3] !== "0")
@@ -156,6 +171,7 @@ export function imageExecutor(): CellExecutor {
     async teardown() {
       watcher?.close();
       await machine?.stop();
+      for (const disk of disks) await rm(disk, { force: true });
     },
 
     machineInfo(): MachineInfo | undefined {
@@ -176,4 +192,15 @@ export function imageExecutor(): CellExecutor {
       };
     },
   };
+}
+
+// Sparse files, so a "20G" disk costs nothing until the guest writes to it.
+async function blankDisks(cellDir: string, sizes: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const [index, size] of sizes.entries()) {
+    const file = join(cellDir, `disk${index}.raw`);
+    await execa("truncate", ["-s", size, file]);
+    files.push(file);
+  }
+  return files;
 }

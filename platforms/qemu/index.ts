@@ -68,13 +68,22 @@ async function boot(request: BootRequest): Promise<BootedMachine> {
       cpus: request.cpus,
       disks: request.disks ?? [],
       forwards,
-      resultsSocket: join(socketDir, "results.sock"),
+      ...(request.resultsChannel === false
+        ? {}
+        : { resultsSocket: join(socketDir, "results.sock") }),
     });
     const forwarded = new Map(
       forwards.map((f) => [f.guestPort, { host: "127.0.0.1", port: f.hostPort }]),
     );
     try {
-      return await startQemu(argv, socketDir, request.stateDir, accel.accelerator, forwarded);
+      return await startQemu(
+        argv,
+        socketDir,
+        request.stateDir,
+        accel.accelerator,
+        forwarded,
+        request.resultsChannel !== false,
+      );
     } catch (error) {
       if (
         !(error instanceof HarnessError) ||

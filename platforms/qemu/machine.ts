@@ -24,9 +24,12 @@ export async function startQemu(
   stateDir: string,
   accelerator: string,
   forwarded: BootedMachine["forwarded"],
+  withResults: boolean,
 ): Promise<BootedMachine> {
-  const results = new PassThrough();
-  const server = await listenForResults(join(socketDir, "results.sock"), results);
+  const results = withResults ? new PassThrough() : undefined;
+  const server = results
+    ? await listenForResults(join(socketDir, "results.sock"), results)
+    : undefined;
   const token = randomUUID();
   const [binary = "", ...args] = argv;
   const child = execa(binary, args, {
@@ -51,8 +54,8 @@ export async function startQemu(
     (stopping ??= (async () => {
       await stopTree(child.pid, token, 2000);
       await exited;
-      server.close();
-      results.end();
+      server?.close();
+      results?.end();
       await rm(socketDir, { recursive: true, force: true });
       await writeFile(join(stateDir, "qemu.stderr"), stderr);
     })());

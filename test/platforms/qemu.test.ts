@@ -54,6 +54,10 @@ describe("qemu platform with real guests (TCG)", function () {
       "vm.failing_container/*aarch64*",
       "--exclude",
       "vm.too_much_memory/*",
+      "--exclude",
+      "vm.console_results/*aarch64*",
+      "--exclude",
+      "vm.disks/*aarch64*",
     ]);
   });
 
@@ -139,6 +143,23 @@ describe("qemu platform with real guests (TCG)", function () {
       );
     });
   }
+
+  it("picks marked result lines out of the console when there is no second channel", async () => {
+    const single = cell(run.record, "console_results");
+    assert.equal(single.status, "pass", single.reasons.join("\n"));
+    const tap = await readFile(join(run.logs, "vm", single.dir, "results.tap"), "utf8");
+    assert.equal(
+      tap,
+      "TAP version 13\n1..2\n# Subtest: runc\n    1..2\n    ok 1 - run\n    ok 2 - exec\nok 1 - runc\nok 2 - flood\n",
+    );
+    const cmdline = await readFile(join(run.logs, "vm", single.dir, "qemu.cmdline"), "utf8");
+    assert.doesNotMatch(cmdline, /harness\.results/, "no results port was given to this guest");
+  });
+
+  it("attaches the case's extra disks at their sizes", () => {
+    const disks = cell(run.record, "disks");
+    assert.equal(disks.status, "pass", disks.reasons.join("\n"));
+  });
 
   it("keeps the exact qemu command line of every cell", async () => {
     const text = await readFile(
