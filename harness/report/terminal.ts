@@ -1,5 +1,6 @@
 // The terminal view of a run: one line per finished cell, failure details with a reproduction command, totals.
 import type { Writable } from "node:stream";
+import { join } from "node:path";
 import type { CellRecord, RunRecord } from "../results/run-record.ts";
 import type { Status } from "../results/status.ts";
 import { formatDuration } from "../util/duration.ts";
@@ -17,7 +18,7 @@ const LABEL: Record<Status, string> = {
 const MAX_REASONS = 5;
 
 /** Writes one line for a finished cell, and for failures the reasons and the reproduction command. */
-export function printCell(out: Writable, cell: CellRecord): void {
+export function printCell(out: Writable, cell: CellRecord, runDir?: string): void {
   out.write(
     `${LABEL[cell.status].padEnd(7)} ${formatDuration(cell.durationMs).padStart(7)}  ${cell.id}\n`,
   );
@@ -26,8 +27,11 @@ export function printCell(out: Writable, cell: CellRecord): void {
     out.write(`          ${reason.split("\n")[0]}\n`);
   if (cell.reasons.length > MAX_REASONS)
     out.write(`          … ${cell.reasons.length - MAX_REASONS} more in run.json\n`);
-  if (cell.status !== "skip" && cell.status !== "cancel")
-    out.write(`          reproduce: ${cell.reproduce}\n`);
+  if (cell.status === "skip" || cell.status === "cancel") return;
+  out.write(`          reproduce: ${cell.reproduce}\n`);
+  const commandFile = cell.attempts.at(-1)?.machine?.commandFile;
+  if (commandFile && runDir)
+    out.write(`          by hand:   sh ${join(runDir, cell.dir, commandFile)}\n`);
 }
 
 /** The closing totals line, e.g. "8 cells: 6 passed, 1 failed, 1 skipped in 12.3s — logs/…". */

@@ -60,7 +60,7 @@ export async function executeRun(
     activeLabels: plan.activeLabels,
     host: plan.host,
     ...(plan.cellTimeoutMs === undefined ? {} : { cellTimeoutMs: plan.cellTimeoutMs }),
-    onFinish: (record) => printCell(io.stdout, record),
+    onFinish: (record) => printCell(io.stdout, record, runDir),
   });
   const interrupted = io.signal.aborted;
   const statuses = cells.map((c) => c.status);

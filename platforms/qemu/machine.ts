@@ -43,7 +43,13 @@ export async function startQemu(
     encoding: "buffer",
   });
   trackTree(token, child.pid);
-  await writeFile(join(stateDir, "qemu.cmdline"), `${argv.map(quote).join(" ")}\n`);
+  // Kept for rerunning by hand: the results port then writes to a file instead of the harness's socket.
+  const byHand = argv.map((arg) =>
+    arg.startsWith("socket,id=results,")
+      ? `file,id=results,path=${join(stateDir, "results-by-hand.txt")}`
+      : arg,
+  );
+  await writeFile(join(stateDir, "qemu.cmdline"), `${byHand.map(quote).join(" ")}\n`);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = child

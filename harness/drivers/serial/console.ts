@@ -75,9 +75,9 @@ export class ConsoleWatcher {
   /** Resolves with the first line matching `pattern`; rejects on deadline, abort or console failure. */
   waitFor(
     pattern: RegExp,
-    options: { timeoutMs: number; signal: AbortSignal; what: string },
+    options: { timeoutMs: number; signal: AbortSignal; what: string; onlyNew?: boolean },
   ): Promise<string> {
-    const seen = this.#lines.find((line) => pattern.test(line));
+    const seen = options.onlyNew ? undefined : this.#lines.find((line) => pattern.test(line));
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const done = () => {
