@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { ConsoleWatcher } from "../../harness/drivers/serial/console.ts";
 import { sendLine } from "../../harness/drivers/serial/send.ts";
-import { HarnessError } from "../../harness/errors.ts";
+import type { HarnessError } from "../../harness/errors.ts";
 
 function console_(silenceMs = 60_000) {
   const stream = new PassThrough();
