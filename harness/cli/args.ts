@@ -24,6 +24,26 @@ export class ParsedArgs {
     this.positionals = positionals;
   }
 
+  /** A copy where flags not given take `defaults` (and positionals too, when none were given). */
+  withDefaults(
+    defaults: Record<string, string | string[] | undefined>,
+    positionals: readonly string[] = [],
+  ): ParsedArgs {
+    const values = new Map(this.#values);
+    for (const [name, value] of Object.entries(defaults)) {
+      if (value !== undefined && !values.has(name)) values.set(name, value);
+    }
+    return new ParsedArgs(
+      values,
+      this.positionals.length > 0 ? this.positionals : [...positionals],
+    );
+  }
+
+  /** Whether a flag was given (or defaulted). */
+  has(name: string): boolean {
+    return this.#values.has(name);
+  }
+
   /** A string flag's value, if given. */
   string(name: string): string | undefined {
     const value = this.#values.get(name);

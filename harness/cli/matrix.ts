@@ -5,6 +5,7 @@ import type { Command } from "./command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
 import { loadSelection } from "./selection.ts";
+import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
 import { choicesHint } from "../util/suggest.ts";
 
 const FORMATS = ["github", "json"];
@@ -19,6 +20,7 @@ export const matrixCommand: Command = {
     CASES_FLAG,
     LABELS_FLAG,
     ...MATRIX_FLAGS,
+    ...PRESET_FLAGS,
     { name: "shards", type: "string", valueName: "N", description: "number of shards (default 1)" },
     {
       name: "format",
@@ -27,7 +29,8 @@ export const matrixCommand: Command = {
       description: "github (strategy.matrix JSON) or json (every cell)",
     },
   ],
-  async run(args, io) {
+  async run(given, io) {
+    const args = await withPreset(given, io.cwd);
     const format = args.string("format") ?? "json";
     if (!FORMATS.includes(format)) {
       throw inputError("EFLAG", `unknown --format ${JSON.stringify(format)}`, {

@@ -12,17 +12,19 @@ import type { ParsedArgs } from "./args.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
 import { loadSelection } from "./selection.ts";
+import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
 
 /** `harness run [PATTERN..] --platform P …`. */
 export const runCommand: Command = {
   name: "run",
   summary: "Run test cases on a platform and record the results under logs/<run-id>/",
   usage:
-    "harness run [PATTERN..] --platform P [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID]",
+    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID]",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
     ...MATRIX_FLAGS,
+    ...PRESET_FLAGS,
     {
       name: "parallel",
       short: "j",
@@ -67,7 +69,8 @@ export const runCommand: Command = {
       description: "where run folders go (default: logs/)",
     },
   ],
-  async run(args, io) {
+  async run(given, io) {
+    const args = await withPreset(given, io.cwd);
     const plan = await planRun(args, io.cwd, io.argv);
     if (plan.cells.length === 0) {
       io.stderr.write(

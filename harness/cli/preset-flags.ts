@@ -1,0 +1,40 @@
+// --preset NAME and --config FILE: a preset from harness.yml fills in the run flags not given.
+import { loadConfig, findPreset } from "../config/load.ts";
+import type { FlagSpec, ParsedArgs } from "./args.ts";
+
+/** The flags that choose a preset. */
+export const PRESET_FLAGS: readonly FlagSpec[] = [
+  {
+    name: "preset",
+    type: "string",
+    valueName: "NAME",
+    description: "flags from a preset in harness.yml (pr, nightly, …); given flags win",
+  },
+  {
+    name: "config",
+    type: "string",
+    valueName: "FILE",
+    description: "the harness config file (default: harness.yml)",
+  },
+];
+
+/** The args with the chosen preset's values filled in; unchanged without --preset. */
+export async function withPreset(args: ParsedArgs, cwd: string): Promise<ParsedArgs> {
+  const name = args.string("preset");
+  if (name === undefined) return args;
+  const config = await loadConfig(cwd, args.string("config"));
+  const preset = findPreset(config, name);
+  return args.withDefaults(
+    {
+      platform: preset.platforms,
+      arch: preset.arches,
+      kernel: preset.kernels,
+      labels: preset.labels,
+      exclude: preset.exclude,
+      parallel: preset.parallel === undefined ? undefined : String(preset.parallel),
+      retries: preset.retries === undefined ? undefined : String(preset.retries),
+      timeout: preset.timeout,
+    },
+    preset.patterns ?? [],
+  );
+}

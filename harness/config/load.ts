@@ -1,0 +1,70 @@
+// harness.yml: the project's presets of run flags (`harness run --preset nightly`).
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import schema from "./config.schema.json" with { type: "json" };
+import { compileSchema, validateYaml } from "../util/schema.ts";
+import { readYaml } from "../util/yaml-source.ts";
+import { inputError, throwAll } from "../errors.ts";
+import { choicesHint } from "../util/suggest.ts";
+import { checkKernelNames } from "../matrix/kernels.ts";
+
+const validate = compileSchema(schema);
+
+/** One preset: flags a run takes unless the command line says otherwise. */
+export interface Preset {
+  summary: string;
+  platforms?: string[];
+  arches?: ("x86_64" | "aarch64")[];
+  kernels?: string[];
+  labels?: string;
+  patterns?: string[];
+  exclude?: string[];
+  parallel?: number;
+  retries?: number;
+  timeout?: string;
+}
+
+/** The loaded configuration. */
+export interface HarnessConfig {
+  file?: string;
+  presets: Record<string, Preset>;
+}
+
+/** Reads `harness.yml` from `dir` (or the file given); a missing default file means no presets. */
+export async function loadConfig(dir: string, file?: string): Promise<HarnessConfig> {
+  const path = file ?? join(dir, "harness.yml");
+  if (!(await stat(path).catch(() => undefined))) {
+    if (file)
+      throw inputError("ECONFIG", `config file not found: ${file}`, {
+        hint: "pass an existing file to --config",
+      });
+    return { presets: {} };
+  }
+  const { source, errors } = await readYaml(path);
+  throwAll(errors);
+  const loaded = source as NonNullable<typeof source>;
+  throwAll(validateYaml(validate, { ...loaded, value: loaded.value ?? {} }, "ECONFIG"));
+  const presets = ((loaded.value ?? {}) as { presets?: Record<string, Preset> }).presets ?? {};
+  for (const [name, preset] of Object.entries(presets)) {
+    try {
+      checkKernelNames(preset.kernels ?? [], `preset ${name}`);
+    } catch (error) {
+      throw inputError("ECONFIG", (error as Error).message, {
+        at: loaded.locate(["presets", name, "kernels"]),
+        hint: "see harness kernels",
+      });
+    }
+  }
+  return { file: path, presets };
+}
+
+/** The preset called `name`; unknown names are bad input listing the ones that exist. */
+export function findPreset(config: HarnessConfig, name: string): Preset {
+  const preset = config.presets[name];
+  if (!preset) {
+    throw inputError("EPRESET", `unknown preset ${JSON.stringify(name)} in --preset`, {
+      hint: `${choicesHint(name, Object.keys(config.presets))}${config.file ? ` (from ${config.file})` : "; no harness.yml found"}`,
+    });
+  }
+  return preset;
+}
