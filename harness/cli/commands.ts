@@ -8,6 +8,8 @@ import { validateCommand } from "./validate.ts";
 import { kernelsCommand } from "./kernels.ts";
 import { buildCommand } from "./build.ts";
 import { pkgCommand } from "./pkg.ts";
+import { publishCommand } from "./publish.ts";
+import { reportCommand } from "./report.ts";
 
 /** Every subcommand, in the order `harness --help` shows them. */
 export const COMMANDS: readonly Command[] = [
@@ -18,5 +20,7 @@ export const COMMANDS: readonly Command[] = [
   buildCommand,
   pkgCommand,
   runCommand,
+  reportCommand,
   matrixCommand,
+  publishCommand,
 ];

@@ -13,13 +13,15 @@ import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
 import { loadSelection } from "./selection.ts";
 import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
+import { progressKind, progressRenderer } from "../report/progress/choose.ts";
+import { githubAnnotations } from "../report/annotations.ts";
 
 /** `harness run [PATTERN..] --platform P …`. */
 export const runCommand: Command = {
   name: "run",
   summary: "Run test cases on a platform and record the results under logs/<run-id>/",
   usage:
-    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID]",
+    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID] [--quiet | --verbose | --json]",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
@@ -68,16 +70,49 @@ export const runCommand: Command = {
       valueName: "DIR",
       description: "where run folders go (default: logs/)",
     },
+    {
+      name: "quiet",
+      short: "q",
+      type: "boolean",
+      description: "print only failing cells and the totals",
+    },
+    {
+      name: "verbose",
+      short: "v",
+      type: "boolean",
+      description: "also follow each running cell's console, one cell at a time",
+    },
+    {
+      name: "json",
+      type: "boolean",
+      description: "print a stream of JSON events, one per line, for other tools",
+    },
   ],
   async run(given, io) {
     const args = await withPreset(given, io.cwd);
+    const tty = io.stdout as Partial<Pick<NodeJS.WriteStream, "isTTY" | "columns">>;
+    const choice = {
+      quiet: args.bool("quiet"),
+      verbose: args.bool("verbose"),
+      json: args.bool("json"),
+      isTTY: tty.isTTY === true,
+      ...(tty.columns === undefined ? {} : { columns: tty.columns }),
+      env: io.env,
+    };
+    const kind = progressKind(choice);
     const plan = await planRun(args, io.cwd, io.argv);
     if (plan.cells.length === 0) {
       io.stderr.write(
         "harness: no cells to run (check the patterns, labels, --platform and --arch)\n",
       );
     }
-    const { record } = await executeRun(plan, { stdout: io.stdout, signal: io.signal });
+    const progress = progressRenderer(kind, io.stdout, choice);
+    const { record } = await executeRun(plan, { stdout: io.stdout, signal: io.signal, progress });
+    if (io.env.GITHUB_ACTIONS === "true") {
+      // The Actions runner reads workflow commands from stderr too; stdout keeps the totals line last.
+      for (const line of await githubAnnotations(record, io.env.GITHUB_WORKSPACE ?? io.cwd))
+        io.stderr.write(`${line}\n`);
+    }
     return record.exitCode;
   },
 };

@@ -1,4 +1,5 @@
-// harness.yml: the project's presets of run flags (`harness run --preset nightly`).
+// harness.yml: the project's presets of run flags (`harness run --preset nightly`) and how runs are
+// published (`publish:`).
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import schema from "./config.schema.json" with { type: "json" };
@@ -24,10 +25,19 @@ export interface Preset {
   timeout?: string;
 }
 
+/** The `publish:` section: links to logs and the logs repository's layout. */
+export interface PublishConfig {
+  /** URL template for a run's or cell's logs: {runId}, {branch}, {cellDir}. */
+  logsUrl?: string;
+  gzipAboveBytes?: number;
+  indexBranch?: string;
+}
+
 /** The loaded configuration. */
 export interface HarnessConfig {
   file?: string;
   presets: Record<string, Preset>;
+  publish?: PublishConfig;
 }
 
 /** Reads `harness.yml` from `dir` (or the file given); a missing default file means no presets. */
@@ -44,7 +54,11 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
   throwAll(errors);
   const loaded = source as NonNullable<typeof source>;
   throwAll(validateYaml(validate, { ...loaded, value: loaded.value ?? {} }, "ECONFIG"));
-  const presets = ((loaded.value ?? {}) as { presets?: Record<string, Preset> }).presets ?? {};
+  const value = (loaded.value ?? {}) as {
+    presets?: Record<string, Preset>;
+    publish?: PublishConfig;
+  };
+  const presets = value.presets ?? {};
   for (const [name, preset] of Object.entries(presets)) {
     try {
       checkKernelNames(preset.kernels ?? [], `preset ${name}`);
@@ -55,7 +69,7 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
       });
     }
   }
-  return { file: path, presets };
+  return { file: path, presets, ...(value.publish ? { publish: value.publish } : {}) };
 }
 
 /** The preset called `name`; unknown names are bad input listing the ones that exist. */

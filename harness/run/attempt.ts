@@ -60,6 +60,7 @@ export async function runAttempt(
       results,
     };
     const phaseStart = performance.now();
+    setup.onStage?.(setup.cell, phase.name);
     try {
       if (phase.name === "drive") drive = await executor.drive(context);
       else if (phase.name === "collect") outcome.tap = await results.end();

@@ -4,6 +4,11 @@ import type { TapCollector } from "../results/tap.ts";
 import type { HostInfo } from "../cases/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
 import type { WriteStream } from "node:fs";
+import type { PhaseName } from "./lifecycle.ts";
+import type { BootStage } from "../drivers/serial/patterns.ts";
+
+/** Where a running cell is: its lifecycle phase, or the boot stage its console reached. */
+export type CellStage = PhaseName | BootStage;
 
 /** Everything an attempt can use; `signal` is the current phase's. */
 export interface AttemptContext {
@@ -20,6 +25,8 @@ export interface AttemptContext {
   console: WriteStream;
   /** Where test results are read from. */
   results: TapCollector;
+  /** Told when the cell enters a phase or its console reaches a boot stage (live progress). */
+  onStage?: (cell: Cell, stage: CellStage) => void;
 }
 
 /** How the driven program ended, when there was one. */

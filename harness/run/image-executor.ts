@@ -103,6 +103,14 @@ export function imageExecutor(): CellExecutor {
           if (at >= 0) context.results.write(`${line.slice(at + prefix.length)}\n`);
         });
       }
+      const watching = watcher;
+      let stage = watching.stage;
+      context.onStage?.(cell, stage);
+      watching.onLine(() => {
+        if (watching.stage === stage) return;
+        stage = watching.stage;
+        context.onStage?.(cell, stage);
+      });
       watcher.onLine((line) => {
         const match = CONTAINER_EXIT.exec(line);
         if (match && match[3] !== "0")

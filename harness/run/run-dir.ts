@@ -7,6 +7,7 @@ import { writeFileAtomic, symlinkAtomic } from "../util/atomic-write.ts";
 import { junitXml } from "../results/junit.ts";
 import { summaryMarkdown } from "../results/summary-md.ts";
 import type { RunRecord } from "../results/run-record.ts";
+import { writeHtmlReport } from "../report/html/write.ts";
 
 const RUN_ID = /^[A-Za-z0-9._-]+$/;
 
@@ -37,7 +38,7 @@ export async function createRunDir(logsDir: string, runId: string): Promise<stri
   return dir;
 }
 
-/** Writes run.json, junit.xml and summary.md, each atomically, and points logs/latest at the run. */
+/** Writes run.json, junit.xml, summary.md and index.html, each atomically, and points logs/latest at the run. */
 export async function writeRunRecord(
   logsDir: string,
   runDir: string,
@@ -46,5 +47,6 @@ export async function writeRunRecord(
   await writeFileAtomic(join(runDir, "junit.xml"), junitXml(run));
   await writeFileAtomic(join(runDir, "summary.md"), summaryMarkdown(run));
   await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(run, null, 2)}\n`);
+  await writeHtmlReport(runDir, run, { cwd: process.cwd() });
   await symlinkAtomic(relative(logsDir, runDir), join(logsDir, "latest"));
 }

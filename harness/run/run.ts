@@ -8,7 +8,8 @@ import type { LabelSet } from "../cases/labels.ts";
 import type { RunRecord, CellRecord } from "../results/run-record.ts";
 import { countStatuses, exitCodeFor } from "../results/status.ts";
 import { EXIT } from "../errors.ts";
-import { printCell, totalsLine } from "../report/terminal.ts";
+import type { ProgressRenderer } from "../report/progress/renderer.ts";
+import { lineRenderer } from "../report/progress/line.ts";
 import { createRunDir, writeRunRecord } from "./run-dir.ts";
 import { GroupScripts } from "./groups.ts";
 import { runCells } from "./scheduler.ts";
@@ -33,6 +34,8 @@ export interface RunPlan {
 export interface RunIo {
   stdout: Writable;
   signal: AbortSignal;
+  /** The live view; one line per finished cell on `stdout` when not given. */
+  progress?: ProgressRenderer;
 }
 
 /** Runs the plan to a written run record; the exit code is 130 when the run was interrupted. */
@@ -42,6 +45,29 @@ export async function executeRun(
 ): Promise<{ record: RunRecord; runDir: string }> {
   const startedAt = new Date();
   const runDir = await createRunDir(plan.logsDir, plan.runId);
+  const progress = io.progress ?? lineRenderer(io.stdout);
+  try {
+    const record = await runAndRecord(plan, io.signal, runDir, progress, startedAt);
+    progress.runFinished(record, runDir);
+    return { record, runDir };
+  } finally {
+    progress.close();
+  }
+}
+
+async function runAndRecord(
+  plan: RunPlan,
+  signal: AbortSignal,
+  runDir: string,
+  progress: ProgressRenderer,
+  startedAt: Date,
+): Promise<RunRecord> {
+  progress.runStarted({
+    runId: plan.runId,
+    runDir,
+    total: plan.cells.length,
+    parallel: plan.parallel,
+  });
   const groups = new GroupScripts(plan.cells, {
     casesRoot: plan.casesRoot,
     logDir: join(runDir, "groups"),
@@ -54,15 +80,17 @@ export async function executeRun(
     groups,
     budget: { retries: plan.retries, remainingMs: plan.retryBudgetMs },
     reproduceArgs: plan.reproduceArgs,
-    runSignal: io.signal,
+    runSignal: signal,
     runId: plan.runId,
     casesRoot: plan.casesRoot,
     activeLabels: plan.activeLabels,
     host: plan.host,
     ...(plan.cellTimeoutMs === undefined ? {} : { cellTimeoutMs: plan.cellTimeoutMs }),
-    onFinish: (record) => printCell(io.stdout, record, runDir),
+    onStart: (cell) => progress.cellStarted(cell),
+    onStage: (cell, stage) => progress.cellStage(cell, stage),
+    onFinish: (record) => progress.cellFinished(record),
   });
-  const interrupted = io.signal.aborted;
+  const interrupted = signal.aborted;
   const statuses = cells.map((c) => c.status);
   const finishedAt = new Date();
   const record: RunRecord = {
@@ -88,6 +116,5 @@ export async function executeRun(
     cells,
   };
   await writeRunRecord(plan.logsDir, runDir, record);
-  io.stdout.write(`${totalsLine(record, runDir)}\n`);
-  return { record, runDir };
+  return record;
 }

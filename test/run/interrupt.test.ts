@@ -23,6 +23,15 @@ async function startHangingRun(pattern: string) {
     env: { FIXTURE_SCRATCH: scratch },
   });
   await waitFor(async () => (await processesWithEnv(marker)).length >= 3, 20_000);
+  // Let the quick cells finish first, so the partial record has finished cells as well as cancelled ones.
+  if (pattern === "fixtures.outcomes") {
+    await waitFor(
+      async () =>
+        (await readFile(join(scratch, "groups.log"), "utf8").catch(() => "")).includes("case pass"),
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   return { child, marker, logs };
 }
 

@@ -20,10 +20,11 @@ import { resolveImage } from "./images.ts";
 import { assembleRootfs } from "./rootfs.ts";
 import { runtimeSpec } from "./runtime-spec.ts";
 import { ensureFormat, findFormat, type FormatSpec } from "../disk/formats.ts";
+import { DEFAULT_MODULES } from "../kernels/modules.ts";
 import { buildFingerprint, lookupFingerprint, rememberFingerprint } from "./fingerprint.ts";
 
 /** Bumped whenever the builder's output for the same inputs changes. */
-export const IMAGE_BUILDER_VERSION = "1";
+export const IMAGE_BUILDER_VERSION = "2";
 
 /** What to build and where things live. */
 export interface BuildRequest {
@@ -218,6 +219,7 @@ async function cacheKey(
   );
   const inputs = {
     builder: IMAGE_BUILDER_VERSION,
+    modules: DEFAULT_MODULES,
     name,
     arch,
     kernel: [kernel.package, kernel.version, kernel.debSha256],

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { ImageConfig } from "../yaml/types.ts";
+import { DEFAULT_MODULES } from "../kernels/modules.ts";
 
 /** What the fingerprint covers besides the YAML. */
 export interface FingerprintInputs {
@@ -19,9 +20,9 @@ export interface FingerprintInputs {
 
 /** A hash over the build's inputs as they are on disk; equal hashes mean an equal build. */
 export async function buildFingerprint(inputs: FingerprintInputs): Promise<string> {
-  const hash = createHash("sha256").update(
-    JSON.stringify([inputs.builderVersion, inputs.arch, inputs.kernel ?? "", inputs.name]),
-  );
+  const hash = createHash("sha256")
+    .update(JSON.stringify(DEFAULT_MODULES))
+    .update(JSON.stringify([inputs.builderVersion, inputs.arch, inputs.kernel ?? "", inputs.name]));
   for (const file of inputs.config.sources) hash.update(file).update(await readFile(file));
   for (const entry of inputs.config.files) {
     if (entry.source)

@@ -47,6 +47,12 @@ export async function assembleRootfs(
   for (const file of inputs.config.files) await writeImageFile(file, root);
   await mkdir(join(root, "etc", "harness"), { recursive: true });
   await writeFile(join(root, "etc", "harness", "name"), `${inputs.name}\n`);
+  // The guest checks that it runs the very kernel the matrix cell asked for (cases/010_boot).
+  const { package: kernelPackage, version, release } = inputs.kernel;
+  await writeFile(
+    join(root, "etc", "harness", "kernel.json"),
+    `${JSON.stringify({ package: kernelPackage, version, release })}\n`,
+  );
   return stageModules(inputs.kernel, DEFAULT_MODULES, root);
 }
 

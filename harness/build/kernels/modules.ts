@@ -36,6 +36,10 @@ export const DEFAULT_MODULES: readonly string[] = [
   "9p",
   "9pnet_virtio",
   "sch_fq_codel",
+  // libcrc32c (under nf_conntrack, nf_nat, nf_tables) and ext4 need a crc32c implementation when
+  // they load, but ask for it only as a softdep, which the closure does not follow; it is a module
+  // on the generic and rt kernels and built in on the cloud ones.
+  "crc32c_generic",
 ];
 
 /** Normalises a module name: basename without .ko(.xz|.zst|.gz), "-" as "_". */
