@@ -41,10 +41,8 @@ export function gitIn(
     const result = await execa("git", ["--git-dir", gitDir, ...SCRATCH_CONFIG, ...args], {
       env: {
         ...options.env,
-        // Never wait for a password prompt in CI.
+        // Never wait at a password prompt in CI (askpass helpers and credential helpers still work).
         GIT_TERMINAL_PROMPT: "0",
-        GIT_ASKPASS: "",
-        SSH_ASKPASS: "",
         LC_ALL: "C",
         GIT_AUTHOR_NAME: "harness",
         GIT_AUTHOR_EMAIL: "harness@localhost",

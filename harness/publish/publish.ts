@@ -66,7 +66,7 @@ export async function publish(request: PublishRequest): Promise<HarnessError[]> 
   const runDir = request.runDir;
   const run = await linkedRun(runDir, request);
   const runJson = `${JSON.stringify(run, null, 2)}\n`;
-  await attempt(() => updateLocalRecord(runDir, runJson));
+  await updateLocalRecord(runDir, runJson, say);
   if (request.logsRepo) {
     const repo = request.logsRepo;
     await attempt(async () => {
@@ -131,18 +131,13 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
 }
 
 /** The links land in the run's own run.json too, so reports made later carry them. */
-async function updateLocalRecord(runDir: string, runJson: string): Promise<void> {
+async function updateLocalRecord(runDir: string, runJson: string, say: (line: string) => void) {
   const path = join(runDir, "run.json");
   if ((await readFile(path, "utf8")) === runJson) return;
-  await writeFileAtomic(path, runJson).catch((error: unknown) => {
-    throw new HarnessError(
-      "ERUNJSON",
-      `could not add the log links to ${path}: ${(error as Error).message}`,
-      {
-        hint: "publishing went on; make the run folder writable to keep the links locally",
-      },
-    );
-  });
+  // A read-only run folder (a downloaded artifact) still publishes; only the local copy lacks links.
+  await writeFileAtomic(path, runJson).catch((error: unknown) =>
+    say(`logs: could not add the links to ${path} (${(error as Error).message}); going on`),
+  );
 }
 
 async function postFinal(

@@ -51,6 +51,8 @@ export interface CellRecord {
   reproduce: string;
   /** The case file to annotate when the cell fails. */
   caseFile?: string;
+  /** Where this cell's logs are, once the run is published. */
+  logsUrl?: string;
 }
 
 /** The whole run. */
@@ -86,4 +88,6 @@ export interface RunRecord {
   };
   counts: Record<Status, number>;
   cells: CellRecord[];
+  /** Where the run's logs are, once published. */
+  logsUrl?: string;
 }

@@ -3,8 +3,8 @@
 // unpacked), every request GitHub got, the command's output and the run's own run.json.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { appendFile, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { harness, tempDir } from "../helpers/cli.ts";
 import { startFakeGitHub, type FakeGitHub } from "../helpers/github-server.ts";
 import { everything, fileRemote, type Remote } from "./remotes.ts";
@@ -38,8 +38,9 @@ describe("secrets never leave the machine", function () {
   });
 
   after(async () => {
-    await github.stop();
-    await remote.stop();
+    await github?.stop();
+    await remote?.stop();
+    if (runDir) await rm(dirname(runDir), { recursive: true, force: true });
   });
 
   it("keeps the canaries out of the logs repository, GitHub and the output", async () => {

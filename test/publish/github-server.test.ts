@@ -28,7 +28,7 @@ describe("the local GitHub", () => {
     personal = client(PERSONAL_TOKEN);
   });
 
-  after(() => github.stop());
+  after(() => github?.stop());
 
   async function refused(call: Promise<unknown>, status: number, violation?: RegExp) {
     github.violations.splice(0);

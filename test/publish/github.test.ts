@@ -3,7 +3,7 @@
 // pending then final, only changes posted, rate limits waited out, annotations in batches of 50.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { harness, tempDir } from "../helpers/cli.ts";
 import { startFakeGitHub, type FakeGitHub } from "../helpers/github-server.ts";
@@ -26,7 +26,10 @@ describe("harness publish --github", function () {
     await writeFile(config, 'publish:\n  logsUrl: "https://logs.example.test/{runId}/{cellDir}"\n');
   });
 
-  after(() => github.stop());
+  after(async () => {
+    await github?.stop();
+    if (runs) await rm(runs, { recursive: true, force: true });
+  });
 
   afterEach(function () {
     const violations = github.violations.splice(0);

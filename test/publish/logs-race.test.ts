@@ -1,7 +1,7 @@
 // Lost races on the logs repository, staged for certain: another publisher pushes between this
 // one's fetch and push; the push is rejected, retried after a backoff, and both runs are kept.
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { publish } from "../../harness/publish/publish.ts";
@@ -21,7 +21,10 @@ describe("logs repository races", () => {
     runs = await tempDir("harness-publish-race-");
   });
 
-  after(() => remote.stop());
+  after(async () => {
+    await remote?.stop();
+    if (runs) await rm(runs, { recursive: true, force: true });
+  });
 
   function publishWith(runDir: string, wrapGit: (git: Git) => Git, lines: string[]) {
     return publish({

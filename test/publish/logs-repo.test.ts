@@ -1,8 +1,8 @@
 // harness publish --logs-repo against real git remotes (a bare repository over file:// and over
 // SSH to a real sshd): concurrent publishers lose nothing, a republish changes nothing, layout.
 import assert from "node:assert/strict";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { harness, tempDir } from "../helpers/cli.ts";
 import { processesWithEnv } from "../helpers/processes.ts";
 import { fileAt, fileRemote, filesOf, refs, sshRemote, type Remote } from "./remotes.ts";
@@ -50,9 +50,12 @@ for (const transport of ["file", "ssh"] as const) {
     });
 
     after(async () => {
+      if (runs) await rm(runs, { recursive: true, force: true });
+      if (config) await rm(dirname(config), { recursive: true, force: true });
+      if (!remote) return;
       const marker =
         "sshd" in remote ? (remote as { sshd: { marker: string } }).sshd.marker : undefined;
-      await remote?.stop();
+      await remote.stop();
       if (marker) assert.deepEqual(await processesWithEnv(marker), [], "sshd stopped");
     });
 

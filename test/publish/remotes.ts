@@ -1,7 +1,7 @@
 // Real git remotes for the logs repository: a bare repository over file://, and the same over SSH
 // through a real OpenSSH server on loopback; and ways to read what a publisher left in them.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { execa } from "execa";
 import { tempDir } from "../helpers/cli.ts";
@@ -25,7 +25,8 @@ export async function bareRepo(): Promise<string> {
 /** A file:// remote. */
 export async function fileRemote(): Promise<Remote> {
   const gitDir = await bareRepo();
-  return { gitDir, url: `file://${gitDir}`, env: {}, stop: () => Promise.resolve() };
+  const stop = () => rm(dirname(gitDir), { recursive: true, force: true });
+  return { gitDir, url: `file://${gitDir}`, env: {}, stop };
 }
 
 /** An ssh:// remote served by a real sshd on 127.0.0.1, reached with a fresh key. */
@@ -42,7 +43,10 @@ export async function sshRemote(): Promise<Remote & { sshd: RunningSshd }> {
     url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${gitDir}`,
     env: { GIT_SSH_COMMAND: command },
     sshd,
-    stop: () => sshd.stop(),
+    stop: async () => {
+      await sshd.stop();
+      for (const dir of [dirname(gitDir), keyDir]) await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Run directories to publish: one real `harness run` over the host-script fixtures, copied into
 // variants (all passing, failing, infrastructure errors, several platforms, many failures).
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LinkedRun } from "../../harness/publish/links.ts";
@@ -15,6 +16,9 @@ export function fixtureRun(): Promise<string> {
   real ??= (async () => {
     const logs = await tempDir("harness-publish-run-");
     const scratch = await tempDir("harness-scratch-");
+    process.once("exit", () => {
+      for (const dir of [logs, scratch]) rmSync(dir, { recursive: true, force: true });
+    });
     const result = await harness(
       [
         "run",
