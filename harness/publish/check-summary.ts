@@ -3,19 +3,10 @@
 import { formatDuration } from "../util/duration.ts";
 import type { LinkedCell, LinkedRun } from "./links.ts";
 import { countsPhrase } from "./status-text.ts";
+import { ICON } from "../results/summary-md.ts";
 
 /** GitHub's limit on a check run's summary. */
 export const SUMMARY_LIMIT = 65_535;
-
-const ICON: Record<string, string> = {
-  pass: "✅",
-  fail: "❌",
-  timeout: "⏱️",
-  error: "💥",
-  flaky: "🔁",
-  cancel: "🚫",
-  skip: "⏭️",
-};
 
 /** The check run's title: the counts. */
 export function checkTitle(run: LinkedRun): string {

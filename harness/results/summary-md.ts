@@ -3,7 +3,8 @@ import type { RunRecord } from "./run-record.ts";
 import { STATUSES } from "./status.ts";
 import { formatDuration } from "../util/duration.ts";
 
-const ICON: Record<string, string> = {
+/** A status as a small picture, for Markdown tables. */
+export const ICON: Record<string, string> = {
   pass: "✅",
   fail: "❌",
   timeout: "⏱️",

@@ -2,7 +2,7 @@
 import { copyFile, mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { DiskInputs } from "./raw-bios.ts";
+import { syslinuxConfig, type DiskInputs } from "./raw-bios.ts";
 
 const ISOLINUX = "/usr/lib/ISOLINUX/isolinux.bin";
 const LDLINUX = "/usr/lib/syslinux/modules/bios/ldlinux.c32";
@@ -21,17 +21,8 @@ export async function writeIsoBios(
   await copyFile(inputs.initrd, join(tree, "initrd.img"));
   await copyFile(ISOLINUX, join(tree, "isolinux", "isolinux.bin"));
   await copyFile(LDLINUX, join(tree, "isolinux", "ldlinux.c32"));
-  const config = [
-    "DEFAULT linux",
-    "PROMPT 0",
-    "TIMEOUT 0",
-    "LABEL linux",
-    "  KERNEL /kernel",
-    "  INITRD /initrd.img",
-    `  APPEND console=ttyS0 ${inputs.cmdline}`.trimEnd(),
-    "",
-  ];
-  await writeFile(join(tree, "isolinux", "isolinux.cfg"), config.join("\n"));
+  const config = syslinuxConfig(inputs.cmdline);
+  await writeFile(join(tree, "isolinux", "isolinux.cfg"), config);
   for (const file of [
     "kernel",
     "initrd.img",

@@ -96,7 +96,8 @@ export async function writeGcpTarball(
   ]);
 }
 
-function syslinuxConfig(cmdline: string): string {
+/** The syslinux/isolinux configuration that boots /kernel and /initrd.img with the console on ttyS0. */
+export function syslinuxConfig(cmdline: string): string {
   return [
     "DEFAULT linux",
     "PROMPT 0",
