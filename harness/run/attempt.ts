@@ -1,7 +1,8 @@
 // One attempt at a cell: the lifecycle phases in order under deadlines, teardown always, then a verdict.
-import { createWriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { HarnessError } from "../errors.ts";
+import { createRedact } from "../util/redact.ts";
+import { redactedLogFile } from "../util/redact-stream.ts";
 import { TapCollector } from "../results/tap.ts";
 import { judge, type AttemptOutcome } from "../results/status.ts";
 import type { AttemptRecord, PhaseRecord } from "../results/run-record.ts";
@@ -32,7 +33,8 @@ export async function runAttempt(
 ): Promise<AttemptResult> {
   const startedAt = new Date();
   await mkdir(setup.cellDir, { recursive: true });
-  const consoleLog = createWriteStream(join(setup.cellDir, "console.log"));
+  const redact = createRedact(process.env);
+  const consoleLog = redactedLogFile(join(setup.cellDir, "console.log"), redact);
   const results = new TapCollector();
   const cellTimeoutMs =
     setup.cellTimeoutMs ?? setup.cell.testCase.timeouts.cellMs ?? DEFAULT_CELL_TIMEOUT_MS;
@@ -78,9 +80,10 @@ export async function runAttempt(
       });
     }
   }
-  await new Promise((resolve) => consoleLog.end(resolve));
+  consoleLog.end();
+  await consoleLog.finished;
   const tap = outcome.tap ?? (await results.end());
-  await writeFile(join(setup.cellDir, "results.tap"), results.tapText());
+  await writeFile(join(setup.cellDir, "results.tap"), redact(results.tapText()));
   const verdict = judge({
     ...outcome,
     ...drive,

@@ -3,7 +3,7 @@ import type { Cell } from "../matrix/cells.ts";
 import type { TapCollector } from "../results/tap.ts";
 import type { HostInfo } from "../cases/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
-import type { WriteStream } from "node:fs";
+import type { Writable } from "node:stream";
 import type { PhaseName } from "./lifecycle.ts";
 import type { BootStage } from "../drivers/serial/patterns.ts";
 
@@ -22,7 +22,7 @@ export interface AttemptContext {
   host: HostInfo;
   signal: AbortSignal;
   /** console.log: everything the guest (or the host script) printed. */
-  console: WriteStream;
+  console: Writable;
   /** Where test results are read from. */
   results: TapCollector;
   /** Told when the cell enters a phase or its console reaches a boot stage (live progress). */

@@ -1,5 +1,6 @@
 // group.sh init before a group's first cell and deinit after its last, as rtf does, under parallel runs.
-import { createWriteStream } from "node:fs";
+import { createRedact } from "../util/redact.ts";
+import { redactedLogFile } from "../util/redact-stream.ts";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { HarnessError } from "../errors.ts";
@@ -61,7 +62,10 @@ export class GroupScripts {
     const script = group.script as string;
     const name = group.name || "root";
     await mkdir(this.#options.logDir, { recursive: true });
-    const log = createWriteStream(join(this.#options.logDir, `${name}.${action}.log`));
+    const log = redactedLogFile(
+      join(this.#options.logDir, `${name}.${action}.log`),
+      createRedact(process.env),
+    );
     using deadline = startDeadline(signal, GROUP_SCRIPT_TIMEOUT_MS, `group ${name} ${action}`);
     try {
       const env = scriptEnv({
@@ -89,7 +93,8 @@ export class GroupScripts {
         );
       }
     } finally {
-      await new Promise((resolve) => log.end(resolve));
+      log.end();
+      await log.finished;
     }
   }
 }

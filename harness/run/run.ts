@@ -8,6 +8,7 @@ import type { LabelSet } from "../cases/labels.ts";
 import type { RunRecord, CellRecord } from "../results/run-record.ts";
 import { countStatuses, exitCodeFor } from "../results/status.ts";
 import { EXIT } from "../errors.ts";
+import { createRedact, redactValue } from "../util/redact.ts";
 import type { ProgressRenderer } from "../report/progress/renderer.ts";
 import { lineRenderer } from "../report/progress/line.ts";
 import { createRunDir, writeRunRecord } from "./run-dir.ts";
@@ -115,6 +116,7 @@ async function runAndRecord(
     counts: countStatuses(statuses),
     cells,
   };
-  await writeRunRecord(plan.logsDir, runDir, record);
+  // One redaction step before the record, the summaries and the report are written.
+  await writeRunRecord(plan.logsDir, runDir, redactValue(record, createRedact(process.env)));
   return record;
 }

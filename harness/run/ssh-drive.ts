@@ -1,7 +1,8 @@
 // SSH cases: one key pair per run (made by the first cell that needs it), put into the image as
 // root's authorized key, then the case's steps run from the host and become TAP results.
 import { writeFile, stat, mkdir } from "node:fs/promises";
-import { createWriteStream } from "node:fs";
+import { createRedact } from "../util/redact.ts";
+import { redactedLogFile } from "../util/redact-stream.ts";
 import { join } from "node:path";
 import { HarnessError } from "../errors.ts";
 import { withFileLock } from "../util/file-lock.ts";
@@ -53,7 +54,7 @@ export async function driveOverSsh(
     throw new HarnessError("ESSH", "the machine has no forwarded SSH port", {
       hint: "the platform must forward guest port 22",
     });
-  const log = createWriteStream(join(options.cellDir, "ssh.log"));
+  const log = redactedLogFile(join(options.cellDir, "ssh.log"), createRedact(process.env));
   try {
     const line = (text: string) => log.write(`${text}\n`);
     await using session = await waitForSsh(
@@ -72,6 +73,7 @@ export async function driveOverSsh(
     }
     return stepsToTap(results, steps);
   } finally {
-    await new Promise((resolve) => log.end(resolve));
+    log.end();
+    await log.finished;
   }
 }
