@@ -8,9 +8,9 @@ trap 'rm -rf "$work"' EXIT
 
 echo "TAP version 13"
 echo "1..2"
-mkdir -p "$work/root/etc" "$work/modules/lib/modules/0.0.0-test/kernel"
-echo hello > "$work/root/etc/motd"
-(cd "$work/root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc > "$work/initrd.cpio")
+mkdir -p "$work/tree/etc" "$work/modules/lib/modules/0.0.0-test/kernel"
+echo hello > "$work/tree/etc/motd"
+(cd "$work/tree" && find . | LC_ALL=C sort | cpio --quiet -o -H newc > "$work/initrd.cpio")
 if cpio --quiet -it < "$work/initrd.cpio" | grep -qx "etc/motd"; then
     echo "ok 1 - cpio round-trips a newc archive"
 else
