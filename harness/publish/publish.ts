@@ -140,18 +140,23 @@ async function updateLocalRecord(runDir: string, runJson: string, say: (line: st
   );
 }
 
+// One GitHub client per call, redacting and logging through the request's own sinks.
+function clientFor(request: PublishRequest, github: GitHubDestination, say: (l: string) => void) {
+  return createGitHubClient({
+    ...github,
+    redact: request.redact,
+    log: say,
+    signal: request.signal,
+  });
+}
+
 async function postFinal(
   request: PublishRequest,
   github: GitHubDestination,
   run: LinkedRun,
   say: (l: string) => void,
 ) {
-  const client = createGitHubClient({
-    ...github,
-    redact: request.redact,
-    log: say,
-    signal: request.signal,
-  });
+  const client = clientFor(request, github, say);
   sayStatuses(say, await postStatuses(client, github.target, finalStatuses(run), request.redact));
   if (!wantsCheckRun(github.checkRun, github.token)) return;
   const check = await publishCheckRun(client, github.target, run, {
@@ -168,12 +173,7 @@ async function postPending(
   github: GitHubDestination,
   say: (l: string) => void,
 ) {
-  const client = createGitHubClient({
-    ...github,
-    redact: request.redact,
-    log: say,
-    signal: request.signal,
-  });
+  const client = clientFor(request, github, say);
   const platforms = request.pending?.platforms ?? [];
   sayStatuses(
     say,

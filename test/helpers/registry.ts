@@ -11,6 +11,7 @@ import { execa } from "execa";
 import { stringify } from "yaml";
 import { MEDIA_TYPE, OciStore, platformForArch } from "../../harness/build/oci/store.ts";
 import { tempDir } from "./cli.ts";
+import { startServerProcess } from "./server-process.ts";
 
 /** The environment entry every test registry process carries, so a test can prove none is left running. */
 export const REGISTRY_MARKER = "HARNESS_TEST_REGISTRY";
@@ -54,38 +55,18 @@ export async function startRegistry(
   const configPath = join(dir, "config.yml");
   await writeFile(configPath, stringify(registryConfig(dir, host, options.tokenAuth)));
   const id = randomUUID();
-  const child = execa("docker-registry", ["serve", configPath], {
-    reject: false,
-    all: true,
-    buffer: false,
+  const server = await startServerProcess("docker-registry", ["serve", configPath], {
+    dir,
     env: { [REGISTRY_MARKER]: id },
+    keepBytes: 20_000,
+    ready: (s) => waitUntilAnswering(host, s.exited, s.output),
   });
-  let output = "";
-  child.all?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  let exited = false;
-  const done = child.then(() => (exited = true));
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await done;
-    clearTimeout(timer);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilAnswering(
-      host,
-      () => exited,
-      () => output,
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = () => server.stop();
   return {
     host,
     marker: `${REGISTRY_MARKER}=${id}`,
     stop,
-    output: () => output,
+    output: server.output,
     [Symbol.asyncDispose]: stop,
   };
 }

@@ -1,13 +1,14 @@
 // A real OpenSSH server (Debian's openssh-server) on loopback for the SSH driver's tests.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { tempDir } from "./cli.ts";
+import { startServerProcess } from "./server-process.ts";
 import { freePort } from "./registry.ts";
 
 /** The environment entry every test sshd carries, so a test can prove none is left running. */
@@ -40,40 +41,20 @@ export async function startSshd(options: {
   // sshd refuses to start without its privilege-separation directory.
   await mkdir("/run/sshd", { recursive: true, mode: 0o755 });
   const id = randomUUID();
-  const child = execa(SSHD, ["-D", "-e", "-f", configPath], {
-    reject: false,
-    all: true,
-    buffer: false,
-    stdin: "ignore",
+  const server = await startServerProcess(SSHD, ["-D", "-e", "-f", configPath], {
+    dir,
     env: { [SSHD_MARKER]: id },
+    keepBytes: 50_000,
+    ready: (s) => waitForListening(s.output, s.exited),
   });
-  let output = "";
-  let exited = false;
-  child.all?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-50_000)));
-  const done = child.then(() => (exited = true));
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await done;
-    clearTimeout(timer);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForListening(
-      () => output,
-      () => exited,
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = () => server.stop();
   return {
     host: "127.0.0.1",
     port,
     user,
     marker: `${SSHD_MARKER}=${id}`,
     stop,
-    output: () => output,
+    output: server.output,
     [Symbol.asyncDispose]: stop,
   };
 }

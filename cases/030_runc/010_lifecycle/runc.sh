@@ -14,21 +14,8 @@ ROOTFS=$WORK/rootfs
 RUNC="runc --root /run/runc-tests"
 DEFAULT_CAPS='"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SYS_CHROOT","CAP_MKNOD","CAP_AUDIT_WRITE","CAP_SETFCAP"'
 
-# --- TAP: one subtest per area; a failed check prints what was seen as indented diagnostics.
-TOP=0
-FAILED=0
-subtest() { SUB=$1; SUB_N=0; SUB_FAILED=0; echo "# Subtest: $1"; echo "    1..$2"; }
-check() {
-    SUB_N=$((SUB_N + 1))
-    if [ "$2" = 0 ]; then echo "    ok $SUB_N - $1"; return; fi
-    echo "    not ok $SUB_N - $1"
-    SUB_FAILED=1
-    [ -n "$3" ] && printf '%s\n' "$3" | sed 's/^/    # /'
-}
-end_subtest() {
-    TOP=$((TOP + 1))
-    if [ "$SUB_FAILED" = 0 ]; then echo "ok $TOP - $SUB"; else echo "not ok $TOP - $SUB"; FAILED=1; fi
-}
+# TAP helpers (subtest, check, end_subtest) shared with the other case scripts.
+. /tap.sh
 
 # --- Bundles: write_spec NAME ARGS_JSON (see sh_args), shaped by SPEC_* variables that reset after each call.
 reset_spec() { SPEC_READONLY=false; SPEC_CAPS=$DEFAULT_CAPS; SPEC_RESOURCES=; SPEC_SECCOMP=; }
