@@ -39,6 +39,8 @@ export interface BootRequest {
   resultsChannel?: boolean;
   /** A folder for this boot's state (sockets, logs, the command line). */
   stateDir: string;
+  /** The run's SSH public key, for platforms that install keys from outside the image (GCP metadata). */
+  sshPublicKey?: string;
   signal: AbortSignal;
 }
 
@@ -60,6 +62,10 @@ export interface BootedMachine extends AsyncDisposable {
   accelerator: string;
   /** The command line that started it, to rerun by hand. */
   commandLine: readonly string[];
+  /** The file in the cell folder that holds that command line, when the platform writes one. */
+  commandFile?: string;
+  /** The runner host it runs on (user@host:port) when that is not this host. */
+  runner?: string;
   /** Settles when the guest is gone. */
   exited: Promise<MachineExit>;
   /** Writes to the serial console's input. */
@@ -78,4 +84,6 @@ export interface Platform {
   probe(options: { signal?: AbortSignal; cacheDir?: string }): Promise<ProbeResult>;
   /** Boots an image; the returned machine is running (its console may still be silent). */
   boot(request: BootRequest): Promise<BootedMachine>;
+  /** Releases what the platform holds for a run (uploaded images, connections); called once at its end. */
+  close?(): Promise<void>;
 }

@@ -10,6 +10,12 @@ import { buildCommand } from "./build.ts";
 import { pkgCommand } from "./pkg.ts";
 import { publishCommand } from "./publish.ts";
 import { reportCommand } from "./report.ts";
+import { mergeCommand } from "./merge.ts";
+import { compareCommand } from "./compare.ts";
+import { confirmCommand } from "./confirm.ts";
+import { fetchRunCommand } from "./fetch-run.ts";
+import { issuesCommand } from "./issues.ts";
+import { gcpCommand } from "./gcp.ts";
 
 /** Every subcommand, in the order `harness --help` shows them. */
 export const COMMANDS: readonly Command[] = [
@@ -22,5 +28,11 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   reportCommand,
   matrixCommand,
+  mergeCommand,
+  compareCommand,
+  confirmCommand,
   publishCommand,
+  fetchRunCommand,
+  issuesCommand,
+  gcpCommand,
 ];

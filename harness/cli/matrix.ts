@@ -45,22 +45,29 @@ export const matrixCommand: Command = {
       takeShard(cells, { index: i + 1, count: shards }),
     );
     if (format === "github") {
-      const include = split.map((part, i) => ({ shard: `${i + 1}/${shards}`, cells: part.length }));
+      // `index` names per-shard things that may not hold a "/" (artifact names, run ids).
+      const include = split.map((part, i) => ({
+        shard: `${i + 1}/${shards}`,
+        index: i + 1,
+        cells: part.length,
+      }));
       io.stdout.write(`${JSON.stringify({ include })}\n`);
       return 0;
     }
-    const rows = split.flatMap((part, i) =>
-      part.map((cell) => ({
-        id: cell.id,
-        case: cell.testCase.name,
-        platform: cell.platform,
-        arch: cell.arch,
-        kernel: cell.kernel,
-        repeat: cell.repeatIndex,
-        shard: `${i + 1}/${shards}`,
-        ...(cell.skipReason ? { skip: cell.skipReason } : {}),
-      })),
-    );
+    // Matrix order, each cell with its shard: what an unsharded run (and a merge) lists.
+    const shardOf = new Map(split.flatMap((part, i) => part.map((cell) => [cell, i + 1] as const)));
+    const rows = cells.map((cell) => ({
+      id: cell.id,
+      case: cell.testCase.name,
+      summary: cell.testCase.summary,
+      kind: cell.testCase.kind,
+      platform: cell.platform,
+      arch: cell.arch,
+      kernel: cell.kernel,
+      repeat: cell.repeatIndex,
+      shard: `${shardOf.get(cell) ?? 1}/${shards}`,
+      ...(cell.skipReason ? { skip: cell.skipReason } : {}),
+    }));
     io.stdout.write(`${JSON.stringify({ shards, cells: rows }, null, 2)}\n`);
     return 0;
   },

@@ -4,7 +4,7 @@ import { loadConfig } from "../config/load.ts";
 import { EXIT, inputError, throwAll, type HarnessError } from "../errors.ts";
 import { createRedact } from "../util/redact.ts";
 import type { CheckRunMode } from "../publish/check-run.ts";
-import { githubToken } from "../publish/github-client.ts";
+import { githubToken, parseRepoSlug } from "../publish/github-client.ts";
 import { parseLogsRepoUrl } from "../publish/logs-url.ts";
 import { publish, readRunRecord, type GitHubDestination } from "../publish/publish.ts";
 import type { ParsedArgs } from "./args.ts";
@@ -151,12 +151,7 @@ function githubDestination(
     if (args.bool("pending")) throw usage("--pending needs --github OWNER/REPO and --sha");
     return undefined;
   }
-  const repo = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(repoArg);
-  if (!repo || repo[2] === "." || repo[2] === "..") {
-    throw inputError("EGITHUBREPO", `--github ${JSON.stringify(repoArg)} is not OWNER/REPO`, {
-      hint: "e.g. --github linuxkit/linuxkit (in Actions: --github ${{ github.repository }})",
-    });
-  }
+  const repo = parseRepoSlug(repoArg);
   const sha = commitSha(args.string("sha"));
   if (sha === undefined) throw usage("--github needs --sha SHA, the commit to report on");
   const checkRun = (args.string("check-run") ?? "auto") as CheckRunMode;
@@ -168,7 +163,7 @@ function githubDestination(
   }
   const baseUrl = apiUrl(args.string("github-api-url"));
   return {
-    target: { owner: repo[1] as string, repo: repo[2] as string, sha },
+    target: { ...repo, sha },
     token: githubToken(env),
     checkRun,
     ...(baseUrl === undefined ? {} : { baseUrl }),

@@ -1,17 +1,11 @@
 // harness run: build, boot, drive and record every selected cell.
-import { resolve, relative } from "node:path";
-import { cpus } from "node:os";
-import { inputError } from "../errors.ts";
-import { parseShard, takeShard } from "../matrix/shard.ts";
-import { parseDurationMs } from "../util/duration.ts";
-import { labelList } from "../cases/labels.ts";
 import { executeRun } from "../run/run.ts";
-import { checkRunId, newRunId } from "../run/run-dir.ts";
 import type { Command } from "./command.ts";
-import type { ParsedArgs } from "./args.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
-import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
-import { loadSelection } from "./selection.ts";
+import { MATRIX_FLAGS } from "./matrix-request.ts";
+import { planRun } from "./run-plan.ts";
+import { REMOTE_FLAGS, withRemoteRunners } from "./remote-flags.ts";
+import { GCP_FLAGS, withGcpPlatform } from "./gcp-flags.ts";
 import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
 import { progressKind, progressRenderer } from "../report/progress/choose.ts";
 import { githubAnnotations } from "../report/annotations.ts";
@@ -21,12 +15,14 @@ export const runCommand: Command = {
   name: "run",
   summary: "Run test cases on a platform and record the results under logs/<run-id>/",
   usage:
-    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID] [--quiet | --verbose | --json]",
+    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID] [--host USER@HOST[:PORT]..] [--quiet | --verbose | --json]",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
     ...MATRIX_FLAGS,
     ...PRESET_FLAGS,
+    ...REMOTE_FLAGS,
+    ...GCP_FLAGS,
     {
       name: "parallel",
       short: "j",
@@ -100,7 +96,12 @@ export const runCommand: Command = {
       env: io.env,
     };
     const kind = progressKind(choice);
-    const plan = await planRun(args, io.cwd, io.argv);
+    const plan = await withGcpPlatform(
+      await withRemoteRunners(await planRun(args, io.cwd, io.argv), args, io.cwd, io.stderr),
+      args,
+      io.cwd,
+      io.env,
+    );
     if (plan.cells.length === 0) {
       io.stderr.write(
         "harness: no cells to run (check the patterns, labels, --platform and --arch)\n",
@@ -116,61 +117,3 @@ export const runCommand: Command = {
     return record.exitCode;
   },
 };
-
-async function planRun(args: ParsedArgs, cwd: string, argv: readonly string[]) {
-  const selection = await loadSelection(args, cwd);
-  const request = matrixRequest(args, selection.host.arch, true);
-  const shardText = args.string("shard");
-  const shard = shardText === undefined ? undefined : parseShard(shardText);
-  const allCells = selectedCells(selection, request);
-  const cells = shard ? takeShard(allCells, shard) : allCells;
-  const parallel = args.integer("parallel", 1, 256) ?? cpus().length;
-  const retries = args.integer("retries", 0, 10) ?? 0;
-  const retryBudgetMs = durationFlag(args, "retry-budget") ?? 30 * 60_000;
-  const cellTimeoutMs = durationFlag(args, "timeout");
-  const logsDir = resolve(cwd, args.string("logs") ?? "logs");
-  const runId = args.string("run-id") ?? newRunId();
-  await checkRunId(logsDir, runId);
-  const casesFlag = args.string("cases");
-  return {
-    cells,
-    casesRoot: selection.casesRoot,
-    logsDir,
-    runId,
-    parallel,
-    retries,
-    retryBudgetMs,
-    ...(cellTimeoutMs === undefined ? {} : { cellTimeoutMs }),
-    activeLabels: selection.activeLabels,
-    host: selection.host,
-    inputs: {
-      argv: [...argv],
-      casesDir: relative(cwd, selection.casesRoot) || ".",
-      patterns: args.positionals,
-      labels: labelList(selection.activeLabels),
-      platforms: request.platforms.map((p) => p.name),
-      arches: [...request.arches],
-      kernels: [...new Set(cells.map((c) => c.kernel))],
-      parallel,
-      retries,
-      ...(shardText === undefined ? {} : { shard: shardText }),
-    },
-    reproduceArgs: [
-      ...(casesFlag ? ["--cases", casesFlag] : []),
-      ...(args.string("labels") ? ["-l", args.string("labels") as string] : []),
-    ],
-  };
-}
-
-function durationFlag(args: ParsedArgs, name: string): number | undefined {
-  const raw = args.string(name);
-  if (raw === undefined) return undefined;
-  const ms = parseDurationMs(raw);
-  if (ms === undefined || ms <= 0) {
-    throw inputError(
-      "EFLAG",
-      `--${name} must be a duration like 90s, 10m or 1h30m, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return ms;
-}

@@ -1,13 +1,15 @@
-// harness.yml: the project's presets of run flags (`harness run --preset nightly`) and how runs are
-// published (`publish:`).
+// harness.yml: the project's presets of run flags (`harness run --preset nightly`), how runs are
+// published (`publish:`) and the remote runner hosts (`runners:`).
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import schema from "./config.schema.json" with { type: "json" };
 import { compileSchema, validateYaml } from "../util/schema.ts";
 import { readYaml } from "../util/yaml-source.ts";
 import { inputError, throwAll } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
 import { checkKernelNames } from "../matrix/kernels.ts";
+import { specFromConfig, type RunnerConfig, type RunnerSpec } from "../../platforms/remote/spec.ts";
+import type { GcpConfig } from "../../platforms/gcp/settings.ts";
 
 const validate = compileSchema(schema);
 
@@ -38,6 +40,10 @@ export interface HarnessConfig {
   file?: string;
   presets: Record<string, Preset>;
   publish?: PublishConfig;
+  /** The `runners:` section: remote runner hosts, checked. */
+  runners?: RunnerSpec[];
+  /** The `gcp:` section: where --platform gcp runs. */
+  gcp?: GcpConfig;
 }
 
 /** Reads `harness.yml` from `dir` (or the file given); a missing default file means no presets. */
@@ -57,6 +63,8 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
   const value = (loaded.value ?? {}) as {
     presets?: Record<string, Preset>;
     publish?: PublishConfig;
+    runners?: RunnerConfig[];
+    gcp?: GcpConfig;
   };
   const presets = value.presets ?? {};
   for (const [name, preset] of Object.entries(presets)) {
@@ -69,7 +77,23 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
       });
     }
   }
-  return { file: path, presets, ...(value.publish ? { publish: value.publish } : {}) };
+  const runners = (value.runners ?? []).map((entry, i) => {
+    try {
+      return specFromConfig(entry, dirname(path), `runners[${i}]`);
+    } catch (error) {
+      throw inputError("ECONFIG", (error as Error).message, {
+        at: loaded.locate(["runners", i, "host"]),
+        hint: "write host: as user@host or user@host:port",
+      });
+    }
+  });
+  return {
+    file: path,
+    presets,
+    ...(value.publish ? { publish: value.publish } : {}),
+    ...(value.runners ? { runners } : {}),
+    ...(value.gcp ? { gcp: value.gcp } : {}),
+  };
 }
 
 /** The preset called `name`; unknown names are bad input listing the ones that exist. */

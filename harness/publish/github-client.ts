@@ -18,6 +18,17 @@ export interface GitHubTarget {
   sha: string;
 }
 
+/** OWNER/REPO from a flag's value; bad input (exit 2) when it is not one. */
+export function parseRepoSlug(raw: string, flag = "--github"): { owner: string; repo: string } {
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(raw);
+  if (!match || match[2] === "." || match[2] === "..") {
+    throw inputError("EGITHUBREPO", `${flag} ${JSON.stringify(raw)} is not OWNER/REPO`, {
+      hint: `e.g. ${flag} linuxkit/linuxkit (in Actions: ${flag} \${{ github.repository }})`,
+    });
+  }
+  return { owner: match[1] as string, repo: match[2] as string };
+}
+
 /** Environment variables the token is read from, first found wins. */
 export const TOKEN_VARIABLES = ["GITHUB_TOKEN", "GH_TOKEN"] as const;
 /** Rate-limit waits longer than this fail instead (a CI job should not sleep for an hour). */

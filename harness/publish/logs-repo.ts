@@ -147,7 +147,7 @@ function retryingRace<T>(
 }
 
 /** Fetches the tip of `branch` (its last commit only); undefined when the branch does not exist. */
-async function fetchRef(
+export async function fetchRef(
   git: Git,
   url: string,
   branch: string,

@@ -1,6 +1,10 @@
-// A run set against a baseline run: which cells newly fail and which were fixed, matched by cell id.
+// A run set against a baseline run for the report: which of its cells newly fail and which were
+// fixed. The comparison itself is results/compare.ts; this marks the current run's cells by id.
+import { compareRuns, isFailingStatus } from "../results/compare.ts";
 import type { CellRecord, RunRecord } from "../results/run-record.ts";
 import type { Status } from "../results/status.ts";
+
+export { isFailingStatus };
 
 /** How a cell changed since the baseline. */
 export type Change = "new-failure" | "fixed";
@@ -13,33 +17,27 @@ export interface BaselineDiff {
   fixes: CellRecord[];
 }
 
-const FAILING: ReadonlySet<Status> = new Set(["fail", "error", "timeout"]);
-const PASSING: ReadonlySet<Status> = new Set(["pass", "flaky"]);
-
-/** True for statuses that fail a run. */
-export function isFailingStatus(status: Status): boolean {
-  return FAILING.has(status);
-}
-
 /** New failures (passed in the baseline, failing now) and fixes (failing then, passing now). */
 export function compareWithBaseline(run: RunRecord, baseline: RunRecord): BaselineDiff {
-  const before = new Map(baseline.cells.map((cell) => [cell.id, cell.status]));
+  const comparison = compareRuns(baseline, run);
+  const byId = new Map(run.cells.map((cell) => [cell.id, cell]));
   const diff: BaselineDiff = {
     baselineRunId: baseline.runId,
     changes: new Map(),
     newFailures: [],
     fixes: [],
   };
-  for (const cell of run.cells) {
-    const was = before.get(cell.id);
-    if (was === undefined) continue;
-    if (PASSING.has(was) && FAILING.has(cell.status)) {
-      diff.changes.set(cell.id, { change: "new-failure", before: was });
-      diff.newFailures.push(cell);
-    } else if (FAILING.has(was) && PASSING.has(cell.status)) {
-      diff.changes.set(cell.id, { change: "fixed", before: was });
-      diff.fixes.push(cell);
+  const mark = (change: Change, before: Status, ids: readonly string[]) => {
+    for (const cell of ids.map((id) => byId.get(id))) {
+      if (!cell || (change === "new-failure" && !isFailingStatus(cell.status))) continue;
+      diff.changes.set(cell.id, { change, before });
+      (change === "fixed" ? diff.fixes : diff.newFailures).push(cell);
     }
+  };
+  for (const cell of comparison.cells) {
+    if (cell.before === undefined) continue;
+    if (cell.kind === "regression") mark("new-failure", cell.before, cell.cellIds);
+    if (cell.kind === "fix") mark("fixed", cell.before, cell.cellIds);
   }
   return diff;
 }

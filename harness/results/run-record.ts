@@ -25,6 +25,8 @@ export interface AttemptRecord {
     kernel?: { package: string; version: string; release: string };
     stagesMs?: Record<string, number>;
     commandFile?: string;
+    /** The runner host (user@host:port) the guest ran on, on the remote platform. */
+    runner?: string;
   };
 }
 

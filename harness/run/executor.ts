@@ -6,6 +6,7 @@ import type { LabelSet } from "../cases/labels.ts";
 import type { Writable } from "node:stream";
 import type { PhaseName } from "./lifecycle.ts";
 import type { BootStage } from "../drivers/serial/patterns.ts";
+import type { Platform } from "../../platforms/types.ts";
 
 /** Where a running cell is: its lifecycle phase, or the boot stage its console reached. */
 export type CellStage = PhaseName | BootStage;
@@ -27,6 +28,8 @@ export interface AttemptContext {
   results: TapCollector;
   /** Told when the cell enters a phase or its console reaches a boot stage (live progress). */
   onStage?: (cell: Cell, stage: CellStage) => void;
+  /** The run's own platform instances (remote runners), used before the registry's of that name. */
+  platforms?: readonly Platform[];
 }
 
 /** How the driven program ended, when there was one. */
@@ -46,6 +49,8 @@ export interface MachineInfo {
   stagesMs?: Record<string, number>;
   /** The file holding the exact command line, relative to the cell folder. */
   commandFile?: string;
+  /** The runner host the guest ran on, when not this host. */
+  runner?: string;
 }
 
 /** Runs the phases of one attempt; teardown must release everything the others started. */

@@ -7,7 +7,8 @@ import { execa } from "execa";
 import type { Arch } from "../cases/types.ts";
 import { HarnessError } from "../errors.ts";
 import { findPlatform } from "../../platforms/index.ts";
-import type { BootedMachine } from "../../platforms/types.ts";
+import type { BootedMachine, Platform } from "../../platforms/types.ts";
+import { FORMATS, type FormatSpec } from "../build/disk/formats.ts";
 import { buildContext } from "../build/context.ts";
 import { buildImage, type BuildRecord } from "../build/image/build.ts";
 import { abortReason } from "./deadline.ts";
@@ -53,12 +54,14 @@ export function imageExecutor(): CellExecutor {
         key = await runKeyPair(join(context.cellDir, "..", "..", ".."));
         files.push(await authorizedKeyYaml(context.cellDir, key.publicKey));
       }
+      const format = diskFormat(platformOf(context));
       build = await buildImage({
         files,
         arch: cell.arch,
         kernel: cell.kernel,
         outDir: join(context.cellDir, "image"),
         name: "image",
+        ...(format ? { formats: [format.name] } : {}),
         ...buildContext(process.env),
         pull: true,
         signal: context.signal,
@@ -70,13 +73,17 @@ export function imageExecutor(): CellExecutor {
       const { cell } = context;
       const dir = join(context.cellDir, "image");
       disks = await blankDisks(context.cellDir, cell.testCase.disks ?? []);
-      machine = await findPlatform(cell.platform).boot({
+      const platform = platformOf(context);
+      const format = diskFormat(platform);
+      machine = await platform.boot({
         arch: cell.arch,
         image: {
           kernel: join(dir, "image-kernel"),
           initrd: join(dir, "image-initrd.img"),
           cmdline: `${build?.cmdline ?? ""} harness.marker=${marker}`.trim(),
+          ...(format ? { disk: join(dir, `image${format.output}`) } : {}),
         },
+        ...(key ? { sshPublicKey: key.publicKey } : {}),
         disks,
         ...(cell.testCase.results === "console" ? { resultsChannel: false } : {}),
         memoryMiB: cell.testCase.memoryMiB ?? 512,
@@ -123,7 +130,7 @@ export function imageExecutor(): CellExecutor {
         booted.exited.then((exit) => {
           throw new HarnessError(
             "EBOOT",
-            `the guest stopped before its banner (qemu ${exit.signal ?? `exit ${exit.code}`})`,
+            `the guest stopped before its banner (${cell.platform} ${exit.signal ?? `exit ${exit.code}`})`,
             { hint: `console tail:\n${watcher?.tail(20) ?? ""}` },
           );
         }),
@@ -170,8 +177,10 @@ export function imageExecutor(): CellExecutor {
       if (exit.code !== 0)
         throw new HarnessError(
           "EQEMU",
-          `qemu ended with ${exit.signal ?? `exit code ${exit.code}`}`,
-          { hint: "see qemu.stderr in the cell folder" },
+          `${context.cell.platform} ended with ${exit.signal ?? `exit code ${exit.code}`}`,
+          {
+            hint: `see ${context.cell.platform === "qemu" ? "qemu.stderr" : `${context.cell.platform}.log`} in the cell folder`,
+          },
         );
       return { failures: [...exits] };
     },
@@ -186,6 +195,7 @@ export function imageExecutor(): CellExecutor {
       if (!machine) return undefined;
       return {
         accelerator: machine.accelerator,
+        ...(machine.runner ? { runner: machine.runner } : {}),
         ...(build
           ? {
               kernel: {
@@ -196,10 +206,24 @@ export function imageExecutor(): CellExecutor {
             }
           : {}),
         ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } } : {}),
-        commandFile: "qemu.cmdline",
+        commandFile: machine.commandFile ?? "qemu.cmdline",
       };
     },
   };
+}
+
+function platformOf(context: {
+  cell: { platform: string };
+  platforms?: readonly Platform[];
+}): Platform {
+  const name = context.cell.platform;
+  return context.platforms?.find((p) => p.name === name) ?? findPlatform(name);
+}
+
+// Platforms that cannot boot kernel+initrd directly (a cloud) get the disk format they take.
+function diskFormat(platform: Platform): FormatSpec | undefined {
+  if (platform.formats.includes("kernel+initrd")) return undefined;
+  return FORMATS.find((f) => f.name === platform.formats[0]);
 }
 
 // Sparse files, so a "20G" disk costs nothing until the guest writes to it.

@@ -37,7 +37,14 @@ export function killLiveTreesNow(): void {
 function pidsWithTokenSync(token: string): number[] {
   const needle = `${TOKEN_VARIABLE}=${token}`;
   const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
+  // Hosts without /proc (macOS) rely on the process group alone.
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(needle))

@@ -44,9 +44,14 @@ export async function writeRunRecord(
   runDir: string,
   run: RunRecord,
 ): Promise<void> {
+  await writeRunFiles(runDir, run);
+  await symlinkAtomic(relative(logsDir, runDir), join(logsDir, "latest"));
+}
+
+/** Writes (or rewrites) a run folder's run.json, junit.xml, summary.md and index.html. */
+export async function writeRunFiles(runDir: string, run: RunRecord): Promise<void> {
   await writeFileAtomic(join(runDir, "junit.xml"), junitXml(run));
   await writeFileAtomic(join(runDir, "summary.md"), summaryMarkdown(run));
   await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(run, null, 2)}\n`);
   await writeHtmlReport(runDir, run, { cwd: process.cwd() });
-  await symlinkAtomic(relative(logsDir, runDir), join(logsDir, "latest"));
 }

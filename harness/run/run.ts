@@ -2,12 +2,13 @@
 import { hostname, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
+import type { Platform } from "../../platforms/types.ts";
 import type { Cell } from "../matrix/cells.ts";
 import type { HostInfo } from "../cases/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
 import type { RunRecord, CellRecord } from "../results/run-record.ts";
 import { countStatuses, exitCodeFor } from "../results/status.ts";
-import { EXIT } from "../errors.ts";
+import { EXIT, HarnessError } from "../errors.ts";
 import { createRedact, redactValue } from "../util/redact.ts";
 import type { ProgressRenderer } from "../report/progress/renderer.ts";
 import { lineRenderer } from "../report/progress/line.ts";
@@ -29,6 +30,8 @@ export interface RunPlan {
   host: HostInfo;
   inputs: RunRecord["inputs"];
   reproduceArgs: string[];
+  /** Platform instances of this run (remote runners) that replace the registry's of that name. */
+  platforms?: readonly Platform[];
 }
 
 /** Streams and the cancellation signal the run reports to and listens on. */
@@ -53,6 +56,20 @@ export async function executeRun(
     return { record, runDir };
   } finally {
     progress.close();
+    await closePlatforms(plan.platforms ?? [], io.stdout);
+  }
+}
+
+// Every path out of a run (the end, Ctrl-C, a crash in a cell) releases what platforms hold.
+async function closePlatforms(platforms: readonly Platform[], out: Writable): Promise<void> {
+  for (const platform of platforms) {
+    try {
+      await platform.close?.();
+    } catch (error) {
+      out.write(
+        `harness: ${platform.name}: ${error instanceof HarnessError ? error.describe() : String(error)}\n`,
+      );
+    }
   }
 }
 
@@ -87,6 +104,7 @@ async function runAndRecord(
     activeLabels: plan.activeLabels,
     host: plan.host,
     ...(plan.cellTimeoutMs === undefined ? {} : { cellTimeoutMs: plan.cellTimeoutMs }),
+    ...(plan.platforms ? { platforms: plan.platforms } : {}),
     onStart: (cell) => progress.cellStarted(cell),
     onStage: (cell, stage) => progress.cellStage(cell, stage),
     onFinish: (record) => progress.cellFinished(record),

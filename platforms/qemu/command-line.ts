@@ -23,6 +23,8 @@ export interface CommandLineInput {
   forwards: readonly { hostPort: number; guestPort: number }[];
   /** Unix socket the results channel connects to; none means no results channel. */
   resultsSocket?: string;
+  /** A file (a FIFO on remote runners) the results channel writes to instead of a socket. */
+  resultsFile?: string;
 }
 
 /** The full argv, binary first. */
@@ -53,8 +55,11 @@ export function qemuCommandLine(input: CommandLineInput): string[] {
     .join("");
   args.push("-netdev", `user,id=net0${hostfwd}`, "-device", "virtio-net-pci,netdev=net0");
   args.push("-device", "virtio-rng-pci");
-  if (input.resultsSocket) {
-    args.push("-chardev", `socket,id=results,path=${input.resultsSocket}`);
+  const results = input.resultsSocket
+    ? `socket,id=results,path=${input.resultsSocket}`
+    : input.resultsFile && `file,id=results,path=${input.resultsFile}`;
+  if (results) {
+    args.push("-chardev", results);
     args.push(
       "-device",
       "virtio-serial-pci,id=vserial0",

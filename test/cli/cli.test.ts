@@ -19,7 +19,19 @@ describe("harness CLI", () => {
   });
 
   it("prints help for every command", async () => {
-    for (const command of ["doctor", "list", "run", "matrix", "validate", "kernels"]) {
+    for (const command of [
+      "doctor",
+      "list",
+      "run",
+      "matrix",
+      "validate",
+      "kernels",
+      "merge",
+      "compare",
+      "confirm",
+      "fetch-run",
+      "issues",
+    ]) {
       const result = await harness([command, "--help"]);
       assert.equal(result.exitCode, 0, command);
       assert.match(result.stdout, new RegExp(`Usage: harness ${command}`));

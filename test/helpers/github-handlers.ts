@@ -1,6 +1,7 @@
-// The fake GitHub's operations: commit statuses and check runs kept in memory, answered with the
-// documented example responses filled in with that state.
+// The fake GitHub's operations: commit statuses, check runs and issues kept in memory, answered with
+// the documented example responses filled in with that state.
 import type { GitHubOpenApi, Matched } from "./github-openapi.ts";
+import { ISSUE_HANDLERS } from "./github-issues.ts";
 
 type Json = Record<string, unknown>;
 
@@ -34,6 +35,22 @@ export interface StoredCheckRun {
   annotationBatches: number[];
 }
 
+/** An issue as stored, with its comments. */
+export interface StoredIssue {
+  id: number;
+  number: number;
+  repo: string;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  state_reason: string | null;
+  labels: string[];
+  comments: string[];
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
 /** An answer. */
 export interface Reply {
   status: number;
@@ -56,6 +73,7 @@ export interface Context {
 export interface State {
   statuses: StoredStatus[];
   checkRuns: StoredCheckRun[];
+  issues: StoredIssue[];
   nextId: number;
 }
 
@@ -75,6 +93,7 @@ export const HANDLERS: Record<string, Handler> = {
   "checks/create": createCheckRun,
   "checks/update": updateCheckRun,
   "checks/list-for-ref": listCheckRuns,
+  ...ISSUE_HANDLERS,
 };
 
 function createStatus(ctx: Context): Reply {

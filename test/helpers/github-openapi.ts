@@ -248,7 +248,8 @@ function operationsOf(spec: Json, deref: (ref: Json) => Parameter): Operation[] 
 
 /**
  * OpenAPI 3.0 lets `nullable: true` admit null even past an `enum` (GitHub's description relies on
- * it: a running check run's conclusion is null); JSON Schema needs null in the enum.
+ * it: a running check run's conclusion is null); JSON Schema needs null in the enum. A nullable
+ * schema without a `type` (an issue's milestone: oneOf string or integer) becomes "it, or null".
  */
 function nullableEnums<T>(node: T): T {
   if (Array.isArray(node)) node.forEach(nullableEnums);
@@ -258,6 +259,12 @@ function nullableEnums<T>(node: T): T {
       schema.enum = [...(schema.enum as unknown[]), null];
     }
     Object.values(schema).forEach(nullableEnums);
+    if (schema.nullable === true && schema.type === undefined && schema.$ref === undefined) {
+      const inner = { ...schema };
+      delete inner.nullable;
+      for (const key of Object.keys(schema)) delete schema[key];
+      schema.anyOf = [inner, { type: "null" }];
+    }
   }
   return node;
 }

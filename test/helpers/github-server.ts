@@ -2,7 +2,8 @@
 // request is checked against GitHub's published OpenAPI description and GitHub's rules the
 // description leaves out (140-character status descriptions, check runs need an App token); the
 // answers are the documented examples filled with the stored state, themselves checked against the
-// documented responses; rate-limit answers look like GitHub's.
+// documented responses; rate-limit answers look like GitHub's. It keeps statuses, check runs and
+// issues.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { loadGitHubOpenApi } from "./github-openapi.ts";
@@ -12,10 +13,12 @@ import {
   type Reply,
   type State,
   type StoredCheckRun,
+  type StoredIssue,
   type StoredStatus,
 } from "./github-handlers.ts";
+import { storeIssue } from "./github-issues.ts";
 
-export type { StoredCheckRun, StoredStatus } from "./github-handlers.ts";
+export type { StoredCheckRun, StoredIssue, StoredStatus } from "./github-handlers.ts";
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +40,11 @@ export interface FakeGitHub extends AsyncDisposable {
   violations: string[];
   statuses: StoredStatus[];
   checkRuns: StoredCheckRun[];
+  issues: StoredIssue[];
+  /** An issue someone opened before (numbered in order per repository). */
+  addIssue(
+    issue: Pick<StoredIssue, "repo" | "title" | "body" | "labels"> & Partial<StoredIssue>,
+  ): StoredIssue;
   /** The next request (with `method`, if given) gets a rate-limit answer instead of an answer. */
   rateLimitNext(kind: "primary" | "secondary", method?: string): void;
   stop(): Promise<void>;
@@ -47,7 +55,7 @@ const DOCS = "https://docs.github.com/rest";
 /** Starts the fake on 127.0.0.1; only `tokens` authenticate (ghs_… ones count as App tokens). */
 export async function startFakeGitHub(options: { tokens: readonly string[] }): Promise<FakeGitHub> {
   const openapi = await loadGitHubOpenApi();
-  const state: State = { statuses: [], checkRuns: [], nextId: 1000 };
+  const state: State = { statuses: [], checkRuns: [], issues: [], nextId: 1000 };
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const limits: { kind: "primary" | "secondary"; method?: string }[] = [];
@@ -167,6 +175,8 @@ export async function startFakeGitHub(options: { tokens: readonly string[] }): P
     violations,
     statuses: state.statuses,
     checkRuns: state.checkRuns,
+    issues: state.issues,
+    addIssue: (issue) => storeIssue(state, issue),
     rateLimitNext: (kind, method) => limits.push({ kind, ...(method ? { method } : {}) }),
     stop,
     [Symbol.asyncDispose]: stop,

@@ -65,8 +65,14 @@ export async function ensureFormat(
       if (format.name === "raw-bios") await writeRawBiosDisk(inputs, join(dir, format.file), work);
       if (format.name === "iso-bios") await writeIsoBios(inputs, join(dir, format.file), work);
       if (format.name === "gcp") {
-        await ensureFormat(dir, FORMATS[1] as FormatSpec, cmdline);
-        await writeGcpTarball(join(dir, "disk.raw"), join(dir, format.file), work);
+        // Compute Engine's serial port 2 is ttyS1: the harness init sends results there.
+        const disk = join(work, "gcp-disk.raw");
+        await writeRawBiosDisk(
+          { ...inputs, cmdline: `${cmdline} harness.results=ttyS1`.trim() },
+          disk,
+          join(work, "raw"),
+        );
+        await writeGcpTarball(disk, join(dir, format.file), work);
       }
     } finally {
       await rm(work, { recursive: true, force: true });

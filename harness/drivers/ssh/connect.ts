@@ -83,12 +83,15 @@ async function readPrivateKey(path: string): Promise<string> {
   }
 }
 
-// One handshake; an abort tears the half-open connection down so nothing outlives the call.
-async function connectOnce(
+/** One handshake; an abort tears the half-open connection down so nothing outlives the call. */
+export async function connectOnce(
   endpoint: SshEndpoint,
   privateKey: string,
   readyTimeoutMs: number,
   signal: AbortSignal,
+  // A guest makes new host keys every boot and its address is a forwarded loopback port, so
+  // there is nothing to pin a key against; the run's own fresh key pair authenticates us.
+  hostVerifier: (key: Buffer) => boolean = () => true,
 ): Promise<NodeSSH> {
   const ssh = new NodeSSH();
   const connecting = ssh.connect({
@@ -97,9 +100,7 @@ async function connectOnce(
     username: endpoint.user,
     privateKey,
     readyTimeout: readyTimeoutMs,
-    // A guest makes new host keys every boot and its address is a forwarded loopback port, so
-    // there is nothing to pin a key against; the run's own fresh key pair authenticates us.
-    hostVerifier: () => true,
+    hostVerifier,
     // A guest that dies mid-step is noticed within ~15 s instead of never.
     keepaliveInterval: 5000,
     keepaliveCountMax: 3,

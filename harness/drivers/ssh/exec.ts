@@ -9,12 +9,17 @@ export type SshChannel = Parameters<NonNullable<SSHExecCommandOptions["onChannel
 
 const OPEN_TIMEOUT_MS = 30_000;
 
-/** Starts `command` on the server; `what` names it in errors ("step \"boot\""). */
+/**
+ * Starts `command` on the server; `what` names it in errors ("step \"boot\""). `prepare` gets the
+ * channel before anything else can: a quick command's exit status may arrive in the same read as
+ * the channel, and its "exit" event is gone by the time an awaiting caller listens.
+ */
 export function openExec(
   client: SshClient,
   command: string,
   what: string,
   signal?: AbortSignal,
+  prepare?: (channel: SshChannel) => void,
 ): Promise<SshChannel> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -42,6 +47,7 @@ export function openExec(
         if (error) settle(() => reject(fail(error)));
         // A channel that opens after we gave up on it is closed at once.
         else if (!settle(() => resolve(channel))) channel.close();
+        else prepare?.(channel);
       });
     } catch (error) {
       settle(() => reject(fail(error)));

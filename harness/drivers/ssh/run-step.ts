@@ -26,6 +26,13 @@ interface Ending {
   connectionLost: boolean;
 }
 
+/** How the channel ended, as far as it has. */
+interface ChannelEnd {
+  closed: boolean;
+  exitCode?: number | null;
+  signal?: string;
+}
+
 /** Runs `step.run` with /bin/sh on the server; rejects only when `options.signal` aborts it. */
 export async function runStep(
   client: SshClient,
@@ -38,7 +45,10 @@ export async function runStep(
   const stepId = randomUUID();
   log(`# step ${step.name}: ${JSON.stringify(step.run)}\n`);
   const command = markedCommand(step.run, stepId);
-  const channel = await openExec(client, command, `step "${step.name}"`, options.signal);
+  const seen: ChannelEnd = { closed: false };
+  const channel = await openExec(client, command, `step "${step.name}"`, options.signal, (opened) =>
+    watchEnd(opened, seen),
+  );
   const stdout = new TailBuffer(STDOUT_KEEP_BYTES);
   const outLines = new PrefixedLines(`${step.name} | `, log);
   const errLines = new PrefixedLines(`${step.name} ! `, log);
@@ -49,7 +59,7 @@ export async function runStep(
   channel.stderr.on("data", (chunk: Buffer) => errLines.write(chunk));
   const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const stop = () => reapStep(client, stepId, log);
-  const ending = await supervise(client, channel, timeoutMs, options.signal, stop);
+  const ending = await supervise(client, channel, seen, timeoutMs, options.signal, stop);
   outLines.end();
   errLines.end();
   const durationMs = Math.round(performance.now() - startedMs);
@@ -73,6 +83,16 @@ function describeEnding(ending: Ending, timeoutMs: number): string {
   return ending.signal ? `killed by SIG${ending.signal}` : `exit ${ending.exitCode}`;
 }
 
+// From the moment the channel opens: a quick command's exit status (and close) can arrive in the
+// same read as the channel itself, before an awaiting caller could listen.
+function watchEnd(channel: SshChannel, seen: ChannelEnd): void {
+  channel.on("exit", (code: number | null, name?: string) => {
+    seen.exitCode = code;
+    if (name) seen.signal = name.replace(/^SIG/, "");
+  });
+  channel.once("close", () => (seen.closed = true));
+}
+
 // Waits for the channel to close. On timeout or abort: SIGHUP on the channel (where the server
 // takes it), then, once the channel has closed or HANGUP_GRACE_MS passed, the reaper for whatever
 // the step left running, then SIGKILL and close. The reaper waits because dropbear 2022.83 stops
@@ -81,18 +101,21 @@ function describeEnding(ending: Ending, timeoutMs: number): string {
 function supervise(
   client: SshClient,
   channel: SshChannel,
+  seen: ChannelEnd,
   timeoutMs: number,
   signal: AbortSignal,
   reap: () => Promise<void>,
 ): Promise<Ending> {
   return new Promise((resolve) => {
     const ending: Ending = { exitCode: null, timedOut: false, connectionLost: false };
-    let channelClosed = false;
+    let channelClosed = seen.closed;
     let stopping: Promise<void> | undefined;
     let settled = false;
     const settle = () => {
       if (settled) return;
       settled = true;
+      ending.exitCode = seen.exitCode ?? null;
+      if (seen.signal) ending.signal = seen.signal;
       clearTimeout(stepTimer);
       signal.removeEventListener("abort", stop);
       client.off("close", onConnectionClose);
@@ -136,10 +159,6 @@ function supervise(
       channelClosed = true;
       finish();
     };
-    channel.on("exit", (code: number | null, name?: string) => {
-      ending.exitCode = code;
-      if (name) ending.signal = name.replace(/^SIG/, "");
-    });
     channel.once("close", onChannelClose);
     client.once("close", onConnectionClose);
     signal.addEventListener("abort", stop, { once: true });
@@ -148,5 +167,6 @@ function supervise(
       stop();
     }, timeoutMs);
     if (signal.aborted) stop();
+    else if (channelClosed) finish();
   });
 }

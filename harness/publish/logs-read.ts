@@ -1,0 +1,85 @@
+// Reading runs back from the logs repository: the newest complete run whose id matches a glob (the
+// previous nightly), found through the index branch, its run.json taken from its run branch.
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { globMatch } from "../util/glob.ts";
+import type { Redact } from "../util/redact.ts";
+import { HarnessError } from "../errors.ts";
+import { gitIn, type Git } from "./git.ts";
+import { parseIndex, type IndexEntry } from "./logs-index.ts";
+import { fetchRef, runBranch } from "./logs-repo.ts";
+import type { LogsRepoUrl } from "./logs-url.ts";
+
+/** Where to look and how to reach it. */
+export interface LogsReadOptions {
+  repo: LogsRepoUrl;
+  indexBranch: string;
+  env: NodeJS.ProcessEnv;
+  redact: Redact;
+  signal: AbortSignal;
+}
+
+/** Which run to take: a given id, or the newest complete one matching `match` (not `exclude`). */
+export type RunChoice = { runId: string } | { match: string; exclude?: string };
+
+/** A run read back: its index entry and its run.json text. */
+export interface PublishedRun {
+  entry: IndexEntry;
+  runJson: string;
+}
+
+/** The chosen run, or undefined when the index has none that fits. */
+export async function readPublishedRun(
+  options: LogsReadOptions,
+  choice: RunChoice,
+): Promise<PublishedRun | undefined> {
+  const scratch = await mkdtemp(join(tmpdir(), "harness-logs-read-"));
+  try {
+    const git = gitIn(scratch, options);
+    await git(["init", "--quiet", "--bare"]);
+    const url = options.repo.url;
+    const index = await fetchRef(git, url, options.indexBranch, "refs/harness/index-remote");
+    if (index === undefined) return undefined;
+    const text = await git(["cat-file", "blob", `${index}:index.json`]).catch(() => undefined);
+    const entry = chooseRun(parseIndex(text).runs, choice);
+    if (!entry) return undefined;
+    const tip = await fetchRef(
+      git,
+      url,
+      entry.branch || runBranch(entry.runId),
+      "refs/harness/run",
+    );
+    if (tip === undefined) return undefined;
+    return { entry, runJson: await runJsonAt(git, scratch, tip) };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The entry for a given id, or the newest complete run matching the glob. */
+export function chooseRun(runs: readonly IndexEntry[], choice: RunChoice): IndexEntry | undefined {
+  if ("runId" in choice) return runs.find((r) => r.runId === choice.runId);
+  return [...runs]
+    .filter((r) => r.state === "complete" && r.runId !== choice.exclude)
+    .filter((r) => globMatch(choice.match, r.runId))
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId))[0];
+}
+
+// Large files are published gzipped (run.json.gz); either form is read back as text. git prints
+// blobs as text, so the file is checked out into a scratch folder and read as bytes.
+async function runJsonAt(git: Git, scratch: string, commit: string): Promise<string> {
+  const names = (await git(["ls-tree", "--name-only", commit])).split("\n");
+  const name = ["run.json", "run.json.gz"].find((n) => names.includes(n));
+  if (name === undefined) {
+    throw new HarnessError("ELOGSREAD", `the logs repository's ${commit} holds no run.json`, {
+      hint: "the run branch was not written by harness publish; pick another run",
+    });
+  }
+  const tree = join(scratch, "tree");
+  await mkdir(tree, { recursive: true });
+  await git(["-c", "core.bare=false", "--work-tree", tree, "checkout", commit, "--", name]);
+  const bytes = await readFile(join(tree, name));
+  return (name.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+}
