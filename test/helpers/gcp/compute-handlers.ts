@@ -132,14 +132,8 @@ export async function handleCompute(state: FakeState, call: ComputeCall): Promis
 function insertImage(state: FakeState, call: ComputeCall, base: string): ComputeReply {
   const body = call.body ?? {};
   const name = text(body.name);
-  if (!NAME.test(name))
-    return computeError(400, "invalid", `Invalid value for field 'resource.name': '${name}'`);
-  if (state.images.has(name))
-    return computeError(
-      409,
-      "alreadyExists",
-      `The resource '${base}/global/images/${name}' already exists`,
-    );
+  const refused = refuseName(name, state.images.has(name), `${base}/global/images/${name}`);
+  if (refused) return refused;
   const source = String((body.rawDisk as { source?: string } | undefined)?.source ?? "");
   const image: StoredImage = {
     id: String(state.nextId++),
@@ -171,14 +165,12 @@ function insertInstance(state: FakeState, call: ComputeCall, base: string): Comp
   const body = call.body ?? {};
   const name = text(body.name);
   const zone = call.params.zone ?? "";
-  if (!NAME.test(name))
-    return computeError(400, "invalid", `Invalid value for field 'resource.name': '${name}'`);
-  if (state.instances.has(name))
-    return computeError(
-      409,
-      "alreadyExists",
-      `The resource '${base}/zones/${zone}/instances/${name}' already exists`,
-    );
+  const refused = refuseName(
+    name,
+    state.instances.has(name),
+    `${base}/zones/${zone}/instances/${name}`,
+  );
+  if (refused) return refused;
   const disks =
     (body.disks as { boot?: boolean; initializeParams?: { sourceImage?: string } }[] | undefined) ??
     [];
@@ -385,4 +377,12 @@ function notFound(what: string): ComputeReply {
 
 function text(value: unknown): string {
   return typeof value === "string" ? value : "";
+}
+
+// Compute Engine's answers to a bad or taken resource name.
+function refuseName(name: string, taken: boolean, link: string): ComputeReply | undefined {
+  if (!NAME.test(name))
+    return computeError(400, "invalid", `Invalid value for field 'resource.name': '${name}'`);
+  if (taken) return computeError(409, "alreadyExists", `The resource '${link}' already exists`);
+  return undefined;
 }

@@ -171,23 +171,7 @@ describe("gcp platform against a local Compute Engine whose instances are qemu g
     });
 
     it("Ctrl-C while the instance boots stops the run and deletes the instance and the image", async () => {
-      const logs = await tempDir("harness-gcp-");
-      const child = startHarness(
-        [
-          "run",
-          "vm.hang",
-          "--cases",
-          IMAGE_CASES,
-          "--platform",
-          "gcp",
-          "--kernel",
-          "debian-6.1-cloud",
-          "--logs",
-          logs,
-        ],
-        { env: fake.env },
-      );
-      await until(() => fake.instances().some((i) => i.status === "RUNNING"), 240_000);
+      const { child } = await hangingRunBooted(fake);
       child.kill("SIGINT");
       const result = await child;
       assert.equal(result.exitCode, 130, String(result.all));
@@ -201,23 +185,7 @@ describe("gcp platform against a local Compute Engine whose instances are qemu g
     });
 
     it("a killed harness leaves its instance and image to `harness gcp gc`, which removes them by label and age", async () => {
-      const logs = await tempDir("harness-gcp-");
-      const child = startHarness(
-        [
-          "run",
-          "vm.hang",
-          "--cases",
-          IMAGE_CASES,
-          "--platform",
-          "gcp",
-          "--kernel",
-          "debian-6.1-cloud",
-          "--logs",
-          logs,
-        ],
-        { env: fake.env },
-      );
-      await until(() => fake.instances().some((i) => i.status === "RUNNING"), 240_000);
+      const { child } = await hangingRunBooted(fake);
       child.kill("SIGKILL");
       await child;
       assert.equal(fake.instances().length, 1, "nobody cleaned up after a SIGKILL");
@@ -239,6 +207,31 @@ describe("gcp platform against a local Compute Engine whose instances are qemu g
     });
   });
 });
+
+/** Starts a run of a guest that never finishes and waits until its instance is running. */
+async function hangingRunBooted(
+  fake: FakeGcp,
+): Promise<{ child: ReturnType<typeof startHarness> }> {
+  const logs = await tempDir("harness-gcp-");
+  const child = startHarness(
+    [
+      "run",
+      "vm.hang",
+      "--cases",
+      IMAGE_CASES,
+      "--platform",
+      "gcp",
+      "--kernel",
+      "debian-6.1-cloud",
+      "--logs",
+      logs,
+    ],
+    { env: fake.env },
+  );
+  await until(() => fake.instances().some((i) => i.status === "RUNNING"), 240_000);
+  // Wrapped: the child is a promise of its result, and returning it bare would wait for the end.
+  return { child };
+}
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
