@@ -100,6 +100,8 @@ export function imageExecutor(): CellExecutor {
       );
       booted.results?.on("data", (chunk: Buffer) => {
         watcher?.touch();
+        // The first complete line is the guest's first result: the benchmark's time to first result.
+        if (chunk.includes(0x0a)) watcher?.markResult();
         context.results.write(chunk.toString("utf8"));
       });
       consoleEnded = new Promise((resolve) => booted.console.once("close", resolve));
@@ -107,7 +109,9 @@ export function imageExecutor(): CellExecutor {
         const prefix = `@@harness-results:${marker}@@ `;
         watcher.onLine((line) => {
           const at = line.indexOf(prefix);
-          if (at >= 0) context.results.write(`${line.slice(at + prefix.length)}\n`);
+          if (at < 0) return;
+          watcher?.markResult();
+          context.results.write(`${line.slice(at + prefix.length)}\n`);
         });
       }
       const watching = watcher;
@@ -125,16 +129,23 @@ export function imageExecutor(): CellExecutor {
       });
       const timeoutMs =
         cell.testCase.timeouts.bootMs ?? defaultBootTimeoutMs(cell.arch, booted.accelerator);
-      await Promise.race([
-        watcher.waitFor(BANNER, { timeoutMs, signal: context.signal, what: "harness init banner" }),
-        booted.exited.then((exit) => {
-          throw new HarnessError(
-            "EBOOT",
-            `the guest stopped before its banner (${cell.platform} ${exit.signal ?? `exit ${exit.code}`})`,
-            { hint: `console tail:\n${watcher?.tail(20) ?? ""}` },
-          );
-        }),
-      ]);
+      // A guest gone before its banner must not leave the banner's timer keeping the process alive.
+      const raced = new AbortController();
+      const signal = AbortSignal.any([context.signal, raced.signal]);
+      try {
+        await Promise.race([
+          watcher.waitFor(BANNER, { timeoutMs, signal, what: "harness init banner" }),
+          booted.exited.then((exit) => {
+            throw new HarnessError(
+              "EBOOT",
+              `the guest stopped before its banner (${cell.platform} ${exit.signal ?? `exit ${exit.code}`})`,
+              { hint: `console tail:\n${watcher?.tail(20) ?? ""}` },
+            );
+          }),
+        ]);
+      } finally {
+        raced.abort();
+      }
     },
 
     async drive(context): Promise<DriveResult> {

@@ -1,14 +1,8 @@
-// One SSH connection to a runner, made with the SSH driver's handshake; commands run on it with a
-// deadline, and a host key can be pinned. Each cell gets its own, so a dropped one hurts one cell.
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
+// One open SSH connection to a runner: commands run on it to their end under a deadline, or as
+// channels the caller streams. Each cell gets its own, so a dropped one hurts one cell.
 import type { Readable } from "node:stream";
 import { HarnessError } from "../../harness/errors.ts";
-import { connectOnce } from "../../harness/drivers/ssh/connect.ts";
 import { openExec, type SshChannel, type SshClient } from "../../harness/drivers/ssh/exec.ts";
-import { runnerName, type RunnerSpec } from "./spec.ts";
 
 /** How a remote command ended, with what it printed. */
 export interface RemoteResult {
@@ -19,9 +13,6 @@ export interface RemoteResult {
   stdout: string;
   stderr: string;
 }
-
-const CONNECT_TIMEOUT_MS = 15_000;
-const DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
 /** An open connection to one runner; dispose it to disconnect. */
 export class RunnerConnection implements AsyncDisposable {
@@ -130,66 +121,10 @@ export class RunnerConnection implements AsyncDisposable {
   }
 }
 
-/** Connects to the runner with its key, checking its host key when one is pinned. */
-export async function connectRunner(
-  spec: RunnerSpec,
-  signal: AbortSignal,
-  timeoutMs = CONNECT_TIMEOUT_MS,
-): Promise<RunnerConnection> {
-  const name = runnerName(spec);
-  const { key, path } = await privateKey(spec);
-  let seen = "";
-  const verify = (hostKey: Buffer) => {
-    seen = fingerprint(hostKey);
-    return spec.hostKey === undefined || seen === spec.hostKey;
-  };
-  try {
-    const endpoint = { ...spec, privateKeyPath: path };
-    const ssh = await connectOnce(endpoint, key, timeoutMs, signal, verify);
-    if (!ssh.connection) throw new Error("the connection closed during the handshake");
-    return new RunnerConnection(ssh.connection, name);
-  } catch (cause) {
-    signal.throwIfAborted();
-    const pinned = spec.hostKey !== undefined && seen !== "" && seen !== spec.hostKey;
-    throw new HarnessError(
-      "ERUNNERCONNECT",
-      pinned
-        ? `runner ${name} presented host key ${seen}, not the pinned ${spec.hostKey}`
-        : `cannot connect to runner ${name} with key ${path}: ${(cause as Error).message}`,
-      {
-        cause,
-        hint: pinned
-          ? "check the runner is the machine you meant, then update hostKey: in harness.yml"
-          : `check that \`ssh -i ${path} -p ${spec.port} ${spec.user}@${spec.host} true\` works from here`,
-      },
-    );
-  }
-}
-
 /** How a remote command ended, in words: "exit 1", "signal KILL", "no exit status". */
 export function howItEnded(result: RemoteResult): string {
   if (result.signal) return `signal ${result.signal}`;
   return result.code === null ? "no exit status: the channel closed first" : `exit ${result.code}`;
-}
-
-/** OpenSSH's fingerprint of a host key blob: "SHA256:" and unpadded base64. */
-export function fingerprint(hostKey: Buffer): string {
-  return `SHA256:${createHash("sha256").update(hostKey).digest("base64").replace(/=+$/, "")}`;
-}
-
-async function privateKey(spec: RunnerSpec): Promise<{ key: string; path: string }> {
-  const candidates = spec.keyPath
-    ? [spec.keyPath]
-    : DEFAULT_KEYS.map((name) => join(homedir(), ".ssh", name));
-  for (const path of candidates) {
-    const key = await readFile(path, "utf8").catch(() => undefined);
-    if (key !== undefined) return { key, path };
-  }
-  throw new HarnessError(
-    "ERUNNERKEY",
-    `no SSH key for runner ${runnerName(spec)}: cannot read ${candidates.join(", ")}`,
-    { hint: "set key: for the runner in harness.yml, or pass --host-key FILE" },
-  );
 }
 
 function keepTail(text: string): string {

@@ -1,5 +1,5 @@
 // A runner's health check, once before it gets work: it answers over SSH, has qemu for the arches
-// it should take and the few tools the wrapper uses, and its work folder exists. Old blobs and
+// it should take and the few commands the wrapper uses, and its work folder exists. Old blobs and
 // cell folders that a crash left behind are pruned on the way.
 import { ARCHES, type Arch } from "../../harness/cases/types.ts";
 import { HarnessError } from "../../harness/errors.ts";
@@ -21,7 +21,7 @@ export interface RunnerHealth {
   kvmDevice: boolean;
 }
 
-const TOOLS = ["mkfifo", "sha256sum", "cat", "truncate", "sh"];
+const COMMANDS = ["mkfifo", "sha256sum", "cat", "truncate", "timeout"];
 
 /** Checks the runner; throws a HarnessError saying what is wrong and what to do. */
 export async function checkRunner(
@@ -79,7 +79,7 @@ function healthScript(dir: string): string {
       (arch) => `echo "qemu-${arch}=$(${QEMU_BINARY[arch]} --version 2>/dev/null | head -n 1)"`,
     ),
     "if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then echo kvm=yes; else echo kvm=no; fi",
-    `for t in ${TOOLS.join(" ")}; do command -v "$t" >/dev/null 2>&1 || echo "missing=$t"; done`,
+    `for t in ${COMMANDS.join(" ")}; do command -v "$t" >/dev/null 2>&1 || echo "missing=$t"; done`,
     `mkdir -p ${folder}/blobs ${folder}/cells && cd ${folder} || exit 1`,
     'echo "dir=$(pwd)"',
     "find blobs -type f -mtime +14 -exec rm -f {} + 2>/dev/null",

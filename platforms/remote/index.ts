@@ -9,13 +9,14 @@ import { HarnessError } from "../../harness/errors.ts";
 import { shellQuote } from "../../harness/run/reproduce.ts";
 import { qemuCommandLine } from "../qemu/command-line.ts";
 import type { BootRequest, BootedMachine, Platform, ProbeResult } from "../types.ts";
-import { connectRunner, type RunnerConnection } from "./connection.ts";
-import { forwardToRunner } from "./forward.ts";
+import { connectRunner } from "./connect.ts";
+import type { RunnerConnection } from "./connection.ts";
+import { forwardToRunner, type LocalForward } from "./forward.ts";
 import { startRemoteMachine } from "./machine.ts";
 import { describe, RunnerPool, type RunnerLease } from "./pool.ts";
 import { prepareCell } from "./prepare.ts";
 import type { RunnerSpec } from "./spec.ts";
-import { RESULTS_FIFO } from "./wrapper.ts";
+import { RESULTS_FIFO, killScript, shCommand } from "./wrapper.ts";
 
 export { RunnerPool } from "./pool.ts";
 export type { RunnerSpec } from "./spec.ts";
@@ -120,23 +121,32 @@ async function bootOn(
     ...(request.resultsChannel === false ? {} : { resultsFile: RESULTS_FIFO }),
   });
   await writeFile(join(request.stateDir, "qemu.cmdline"), `${byHand(lease.runner.spec, argv)}\n`);
-  const forwards = await Promise.all(
-    ports.map((p) => forwardToRunner(connection.client, p.hostPort)),
-  );
-  return startRemoteMachine({
-    connection,
-    remoteDir: cell.dir,
-    argv,
-    stateDir: request.stateDir,
-    accelerator: accel.accelerator,
-    withResults: request.resultsChannel !== false,
-    forwarded: new Map(
-      ports.map((p, i) => [p.guestPort, forwards[i] as { host: string; port: number }]),
-    ),
-    forwards,
-    log,
-    onStopped: () => lease.release(),
-  });
+  const forwards: LocalForward[] = [];
+  try {
+    for (const port of ports)
+      forwards.push(await forwardToRunner(connection.client, port.hostPort));
+    return await startRemoteMachine({
+      connection,
+      remoteDir: cell.dir,
+      argv,
+      stateDir: request.stateDir,
+      accelerator: accel.accelerator,
+      withResults: request.resultsChannel !== false,
+      forwarded: new Map(
+        ports.map((p, i) => [p.guestPort, forwards[i] as { host: string; port: number }]),
+      ),
+      forwards,
+      log,
+      onStopped: () => lease.release(),
+    });
+  } catch (error) {
+    // The wrapper removes the cell folder once it runs; before that it is this code's to remove.
+    await Promise.all(forwards.map((f) => f.close()));
+    await connection
+      .run(shCommand(killScript(cell.dir)), { what: "the cell cleanup", timeoutMs: 15_000 })
+      .catch(() => undefined);
+    throw error;
+  }
 }
 
 // The same guest by hand: over ssh, results to a file in the login folder instead of the FIFO.

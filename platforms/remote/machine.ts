@@ -46,12 +46,14 @@ export async function startRemoteMachine(start: RemoteStart): Promise<BootedMach
     shCommand(wrapperScript(remoteDir, start.argv)),
     "qemu",
     undefined,
-    (channel) => (watched = channelExit(channel, connection.name)),
+    (channel) => {
+      watched = channelExit(channel, connection.name);
+    },
   );
   // Writes after a drop and channel errors end up in `exited`; unheard they would crash the run.
   main.on("error", () => undefined);
-  const console = new PassThrough();
-  main.pipe(console);
+  const consoleOut = new PassThrough();
+  main.pipe(consoleOut);
   let stderr = "";
   main.stderr.on(
     "data",
@@ -74,6 +76,7 @@ export async function startRemoteMachine(start: RemoteStart): Promise<BootedMach
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      const lost = connection.closed;
       main.end();
       if (!(await settlesWithin(exited, EXIT_WAIT_MS)) && !connection.closed) {
         start.log(
@@ -85,10 +88,14 @@ export async function startRemoteMachine(start: RemoteStart): Promise<BootedMach
       }
       await Promise.all(start.forwards.map((f) => f.close()));
       await connection.close();
-      console.end();
+      consoleOut.end();
       results?.end();
       await writeFile(join(start.stateDir, "qemu.stderr"), stderr);
-      start.log(`stopped; ${remoteDir} removed on ${connection.name}`);
+      start.log(
+        lost
+          ? `connection lost; the wrapper on ${connection.name} stops qemu and removes ${remoteDir} itself`
+          : `stopped; ${remoteDir} removed on ${connection.name}`,
+      );
       start.onStopped();
     })());
   const early = await Promise.race([
@@ -109,7 +116,7 @@ export async function startRemoteMachine(start: RemoteStart): Promise<BootedMach
     );
   }
   return {
-    console,
+    console: consoleOut,
     results,
     forwarded: start.forwarded,
     accelerator: start.accelerator,

@@ -6,7 +6,8 @@ import { HarnessError } from "../../harness/errors.ts";
 import type { AccelVerdict } from "../qemu/accel-probe.ts";
 import { remoteAccel } from "./accel.ts";
 import type { BlobStore } from "./blobs.ts";
-import { connectRunner, type RunnerConnection } from "./connection.ts";
+import { connectRunner } from "./connect.ts";
+import type { RunnerConnection } from "./connection.ts";
 import { checkRunner, type RunnerHealth } from "./health.ts";
 import { runnerName, type RunnerSpec } from "./spec.ts";
 
@@ -78,24 +79,29 @@ export class RunnerPool {
   }
 
   /** The accelerator `arch` guests get on the lease's runner, probed on first use. */
-  accelerator(
+  async accelerator(
     lease: RunnerLease,
     connection: RunnerConnection,
     arch: Arch,
     signal: AbortSignal,
   ): Promise<AccelVerdict> {
     const known = lease.runner.accel.get(arch);
-    if (known) return known;
-    const verdict = remoteAccel(connection, lease.health, arch, signal);
-    lease.runner.accel.set(arch, verdict);
-    verdict.then(
+    if (known) {
+      // Another cell's probe; if that cell was cancelled midway, this one probes again.
+      const verdict = await known.catch(() => undefined);
+      signal.throwIfAborted();
+      if (verdict) return verdict;
+    }
+    const probing = remoteAccel(connection, lease.health, arch, signal);
+    lease.runner.accel.set(arch, probing);
+    probing.then(
       (v) =>
         this.#log(
           `runner ${lease.runner.name}: ${arch} guests run under ${v.accelerator} (${v.reason})`,
         ),
       () => lease.runner.accel.delete(arch),
     );
-    return verdict;
+    return probing;
   }
 
   #give(runner: Runner): RunnerLease {

@@ -1,5 +1,5 @@
 // The shell scripts that run a guest on a runner. qemu must die with the SSH channel that started
-// it: OpenSSH sends no signal to a session without a terminal (and refuses signals for root), so
+// it: OpenSSH sends no signal to a command without a terminal (and refuses signals for root), so
 // the wrapper itself watches the channel's input and kills qemu when it ends, then removes the
 // cell folder. The console is qemu's stdio on the channel; results go to a FIFO that a second
 // channel reads with `cat`, so kernel messages cannot corrupt them and no socat is needed.

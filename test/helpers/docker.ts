@@ -35,7 +35,7 @@ export async function ensureDockerEngine(): Promise<DockerEngine> {
   // testcontainers' reaper runs as a container pulled from Docker Hub, which tests cannot reach;
   // the tests stop what they start themselves.
   process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
-  if (await engineAnswers()) return { startedHere: false, stop: async () => undefined };
+  if (await engineAnswers()) return { startedHere: false, stop: () => Promise.resolve() };
   const dir = await tempDir("harness-dockerd-");
   let server: ServerProcess;
   try {

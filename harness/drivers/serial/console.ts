@@ -23,8 +23,10 @@ export class ConsoleFailure extends HarnessError {
 /** Watches one console stream. */
 export class ConsoleWatcher {
   stage: BootStage = "firmware";
-  /** Milliseconds from start at which each stage began. */
-  readonly stageTimesMs: Partial<Record<BootStage | "fatal" | "verdict", number>> = { firmware: 0 };
+  /** Milliseconds from start at which each stage began, the first result line arrived, the guest died. */
+  readonly stageTimesMs: Partial<Record<BootStage | "result" | "fatal" | "verdict", number>> = {
+    firmware: 0,
+  };
   readonly #startMs = performance.now();
   readonly #log: Writable;
   readonly #lines: string[] = [];
@@ -70,6 +72,11 @@ export class ConsoleWatcher {
   /** Counts other signs of life (such as results arriving) against the silence deadline. */
   touch(): void {
     this.#lastActivityMs = performance.now();
+  }
+
+  /** Notes that a complete result line arrived (on whichever channel); only the first one counts. */
+  markResult(): void {
+    this.stageTimesMs.result ??= Math.round(performance.now() - this.#startMs);
   }
 
   /** Resolves with the first line matching `pattern`; rejects on deadline, abort or console failure. */
