@@ -2,8 +2,7 @@
 import { resolve } from "node:path";
 import { EXIT, HarnessError, inputError } from "../errors.ts";
 import { compareRuns } from "../results/compare.ts";
-import { createGitHubClient, githubToken, parseRepoSlug } from "../publish/github-client.ts";
-import { syncRegressionIssues } from "../publish/regression-issues.ts";
+import { githubToken, parseRepoSlug } from "../publish/github-args.ts";
 import { readRunRecord } from "../report/report.ts";
 import { createRedact } from "../util/redact.ts";
 import type { Command } from "./command.ts";
@@ -69,6 +68,9 @@ export const issuesCommand: Command = {
         },
       );
     }
+    // Loaded only now: octokit costs every other command's start-up ~15 ms.
+    const { createGitHubClient } = await import("../publish/github-client.ts");
+    const { syncRegressionIssues } = await import("../publish/regression-issues.ts");
     const client = createGitHubClient({
       token,
       ...(baseUrl === undefined ? {} : { baseUrl }),

@@ -4,9 +4,9 @@ import { loadConfig } from "../config/load.ts";
 import { EXIT, inputError, throwAll, type HarnessError } from "../errors.ts";
 import { createRedact } from "../util/redact.ts";
 import type { CheckRunMode } from "../publish/check-run.ts";
-import { githubToken, parseRepoSlug } from "../publish/github-client.ts";
+import { githubToken, parseRepoSlug } from "../publish/github-args.ts";
 import { parseLogsRepoUrl } from "../publish/logs-url.ts";
-import { publish, readRunRecord, type GitHubDestination } from "../publish/publish.ts";
+import type { GitHubDestination } from "../publish/publish.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 
@@ -77,7 +77,9 @@ export const publishCommand: Command = {
     },
   ],
   async run(args, io) {
-    const request = await checkedRequest(args, io.cwd, io.env);
+    // Loaded here, not at start-up: it brings octokit, which every other command can do without.
+    const { publish, readRunRecord } = await import("../publish/publish.ts");
+    const request = await checkedRequest(args, io.cwd, io.env, readRunRecord);
     const redact = createRedact(io.env);
     const problems = await publish({
       ...request,
@@ -93,7 +95,12 @@ export const publishCommand: Command = {
 };
 
 /** Every flag checked before anything is sent; all problems reported at once (exit 2). */
-async function checkedRequest(args: ParsedArgs, cwd: string, env: NodeJS.ProcessEnv) {
+async function checkedRequest(
+  args: ParsedArgs,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  readRunRecord: (runDir: string) => Promise<unknown>,
+) {
   const errors: HarnessError[] = [];
   const check = <T>(work: () => T): T | undefined => {
     try {

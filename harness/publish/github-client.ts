@@ -3,8 +3,10 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import { inputError } from "../errors.ts";
 import type { Redact } from "../util/redact.ts";
+
+// Kept here too for the callers that already hold a client.
+export { githubToken, parseRepoSlug, TOKEN_VARIABLES } from "./github-args.ts";
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 
@@ -18,37 +20,9 @@ export interface GitHubTarget {
   sha: string;
 }
 
-/** OWNER/REPO from a flag's value; bad input (exit 2) when it is not one. */
-export function parseRepoSlug(raw: string, flag = "--github"): { owner: string; repo: string } {
-  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(raw);
-  if (!match || match[2] === "." || match[2] === "..") {
-    throw inputError("EGITHUBREPO", `${flag} ${JSON.stringify(raw)} is not OWNER/REPO`, {
-      hint: `e.g. ${flag} linuxkit/linuxkit (in Actions: ${flag} \${{ github.repository }})`,
-    });
-  }
-  return { owner: match[1] as string, repo: match[2] as string };
-}
-
-/** Environment variables the token is read from, first found wins. */
-export const TOKEN_VARIABLES = ["GITHUB_TOKEN", "GH_TOKEN"] as const;
 /** Rate-limit waits longer than this fail instead (a CI job should not sleep for an hour). */
 const MAX_RATE_LIMIT_WAIT_S = 15 * 60;
 const MAX_RATE_LIMIT_RETRIES = 3;
-
-/** The token from the environment; bad input (exit 2) when --github is given without one. */
-export function githubToken(env: NodeJS.ProcessEnv): string {
-  for (const name of TOKEN_VARIABLES) {
-    const value = env[name]?.trim();
-    if (value) return value;
-  }
-  throw inputError(
-    "ETOKEN",
-    "--github needs a token in GITHUB_TOKEN (or GH_TOKEN), and none is set",
-    {
-      hint: "in GitHub Actions add `env: { GITHUB_TOKEN: ${{ github.token }} }` to the step",
-    },
-  );
-}
 
 /** What the client is built from; baseUrl and fetch default to api.github.com and global fetch. */
 export interface GitHubClientOptions {

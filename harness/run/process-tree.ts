@@ -119,7 +119,15 @@ export async function stopTree(
   const targets = async () => [
     ...new Set([...(await pidsWithToken(token)), ...(pid ? [-pid] : [])]),
   ];
-  for (const target of await targets()) signalQuietly(target, "SIGTERM");
+  const tagged = await pidsWithToken(token);
+  for (const target of new Set([...tagged, ...(pid ? [-pid] : [])]))
+    signalQuietly(target, "SIGTERM");
+  // Only a tagged process can start another, so none found now means none can appear: the
+  // group gets its SIGKILL without two more scans of /proc (the common end of a guest that powered off).
+  if (tagged.length === 0) {
+    if (pid) signalQuietly(-pid, "SIGKILL");
+    return;
+  }
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && (await pidsWithToken(token)).length > 0) {
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -131,13 +139,18 @@ export async function stopTree(
 /** Pids of live processes whose environment carries `token`. */
 export async function pidsWithToken(token: string): Promise<number[]> {
   const needle = `${TOKEN_VARIABLE}=${token}`;
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, "latin1").catch(() => "");
-    if (environ.split("\0").includes(needle) && !(await isZombie(entry))) pids.push(Number(entry));
-  }
-  return pids;
+  const entries = (await readdir("/proc").catch(() => [] as string[])).filter((e) =>
+    /^\d+$/.test(e),
+  );
+  const found = await Promise.all(
+    entries.map(async (entry) => {
+      const environ = await readFile(`/proc/${entry}/environ`, "latin1").catch(() => "");
+      return environ.split("\0").includes(needle) && !(await isZombie(entry))
+        ? [Number(entry)]
+        : [];
+    }),
+  );
+  return found.flat();
 }
 
 async function isZombie(pid: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import { HarnessError } from "../../harness/errors.ts";
 import type { BootRequest, BootedMachine, Platform, ProbeResult } from "../types.ts";
 import { QEMU_BINARY, qemuCommandLine } from "./command-line.ts";
 import { accelFor } from "./accel-probe.ts";
+import { findOnPath } from "./binary.ts";
 import { freePort } from "./ports.ts";
 import { preflight } from "./preflight.ts";
 import { socketFolder, startQemu } from "./machine.ts";
@@ -16,20 +17,6 @@ import { buildContext } from "../../harness/build/context.ts";
 export { QEMU_BINARY } from "./command-line.ts";
 
 const PORT_RETRIES = 3;
-
-const found = new Map<string, Promise<boolean>>();
-
-// Looked up once per process: every boot would otherwise pay for a `qemu --version`.
-function installed(binary: string): Promise<boolean> {
-  let known = found.get(binary);
-  if (!known) {
-    known = execa("sh", ["-c", `command -v ${binary}`], { reject: false }).then(
-      (r) => r.exitCode === 0,
-    );
-    found.set(binary, known);
-  }
-  return known;
-}
 
 async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<string | undefined> {
   const result = await execa(binary, ["--version"], {
@@ -42,7 +29,7 @@ async function emulatorVersion(binary: string, signal?: AbortSignal): Promise<st
 
 async function boot(request: BootRequest): Promise<BootedMachine> {
   const binary = QEMU_BINARY[request.arch];
-  if (!(await installed(binary))) {
+  if (!(await findOnPath(binary))) {
     throw new HarnessError(
       "ENOQEMU",
       `${binary} is not installed, so ${request.arch} guests cannot boot`,

@@ -48,9 +48,9 @@ async function seededCache(dir: string): Promise<string> {
   return dir;
 }
 
-/** Files of an initrd (gzip'd newc cpio), without "./". */
+/** Files of an initrd (a newc cpio, uncompressed as the builder writes it), without "./". */
 async function initrdFiles(path: string): Promise<string[]> {
-  const listing = await execa("sh", ["-c", 'gzip -dc "$1" | cpio -t --quiet', "sh", path]);
+  const listing = await execa("cpio", ["-t", "--quiet"], { inputFile: path });
   return listing.stdout.split("\n").map((f) => f.replace(/^\.\//, ""));
 }
 

@@ -41,7 +41,7 @@ else
     echo "not ok 2 - kernel release"
 fi
 
-# The init loads only the virtio drivers at boot; every other staged module loads on first use.
+# The init loads only the drivers of the devices present at boot; every other staged module loads on first use.
 # So each one is loaded here, as a first use would (modprobe, which resolves dependencies and, for
 # crypto and the like, the kernel's own requests), and must then be in /proc/modules. A module
 # built into this flavour is fine too; the builder stages only loadable ones.

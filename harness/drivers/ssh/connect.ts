@@ -1,7 +1,7 @@
 // Waits for a guest's SSH server: one short attempt after another, backing off, until a deadline.
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { NodeSSH } from "node-ssh";
+import type { NodeSSH } from "node-ssh";
 import { HarnessError } from "../../errors.ts";
 import { ConnectedSsh } from "./session.ts";
 import type { SshEndpoint } from "./types.ts";
@@ -15,6 +15,10 @@ export interface WaitForSshOptions {
   /** The handshake budget of one attempt (default 5 s, never past the deadline). */
   attemptTimeoutMs?: number;
 }
+
+// node-ssh (ssh2 under it) takes ~60 ms to load, paid by every `harness run` that imported it
+// up front although most runs never open an SSH connection.
+const loadNodeSsh = async () => (await import("node-ssh")).NodeSSH;
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 2000;
@@ -93,7 +97,7 @@ export async function connectOnce(
   // there is nothing to pin a key against; the run's own fresh key pair authenticates us.
   hostVerifier: (key: Buffer) => boolean = () => true,
 ): Promise<NodeSSH> {
-  const ssh = new NodeSSH();
+  const ssh = new (await loadNodeSsh())();
   const connecting = ssh.connect({
     host: endpoint.host,
     port: endpoint.port,

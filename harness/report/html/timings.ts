@@ -3,7 +3,7 @@ import type { CellRecord } from "../../results/run-record.ts";
 import { formatDuration } from "../../util/duration.ts";
 import { html, type Html } from "./escape.ts";
 
-const STAGES = ["firmware", "kernel", "init", "test", "poweroff", "fatal", "verdict"];
+const STAGES = ["firmware", "kernel", "init", "test", "result", "poweroff", "fatal", "verdict"];
 
 /** The phases of the last attempt as a proportional bar, and its boot stage times. */
 export function timingsHtml(cell: CellRecord): Html {
