@@ -13,12 +13,16 @@ import { measureMemory } from "./memory.ts";
 import { measurePanic } from "./panic.ts";
 import { measureParallel } from "./parallel.ts";
 import { measurePresets, presetsToRun } from "./presets.ts";
+import { cpuSnapshot, othersShare } from "./lib/contention.ts";
+import { round } from "./lib/measure.ts";
 import { formatTable, type Row } from "./lib/table.ts";
 import { removeScratch } from "./lib/temp.ts";
 import { writeJson } from "./lib/write-json.ts";
 import type { BenchOptions, Measured } from "./lib/types.ts";
 
 const date = new Date().toISOString().slice(0, 10);
+// Above this share of the machine used by others, the timings say more about them than about us.
+const QUIET = 0.1;
 const options: BenchOptions = {
   benchCases: join(REPO_ROOT, "bench", "cases"),
   fixtureCases: join(REPO_ROOT, "test", "fixtures", "image-cases"),
@@ -46,16 +50,30 @@ const machine = await describeMachine();
 process.stdout.write(`${machine.line}\n`);
 const rows: Row[] = [];
 const details: Record<string, unknown> = {};
+const busyness: Record<string, number> = {};
+const started = await cpuSnapshot();
 try {
   for (const name of chosen) {
     process.stderr.write(`bench: ${name}…\n`);
+    const before = await cpuSnapshot();
     const measured = await (MEASURES[name] as () => Promise<Measured>)();
+    busyness[name] = round(othersShare(before, await cpuSnapshot()), 3);
     rows.push(...measured.rows);
-    details[name] = measured.details;
+    details[name] = { ...measured.details, othersCpuShare: busyness[name] };
   }
 } finally {
   await removeScratch();
 }
+const othersOverall = othersShare(started, await cpuSnapshot());
+rows.push({
+  measure: "CPU used by other processes during the bench",
+  value: `${(othersOverall * 100).toFixed(1)} %`,
+  goal: `≤ ${QUIET * 100} % for timings to trust`,
+});
+if (othersOverall > QUIET)
+  process.stderr.write(
+    `bench: other processes used ${(othersOverall * 100).toFixed(0)} % of the machine; the timings are skewed (per measure: ${JSON.stringify(busyness)})\n`,
+  );
 const table = formatTable(rows);
 process.stdout.write(`\n${table}\n`);
 const file = join(
@@ -64,7 +82,7 @@ const file = join(
   "results",
   asked.length > 0 ? `bench-${chosen.join("-")}.json` : "bench.json",
 );
-await writeJson(file, { date, machine: machine.facts, rows, details });
+await writeJson(file, { date, machine: machine.facts, othersCpuShare: busyness, rows, details });
 process.stdout.write(`\nwrote ${relative(REPO_ROOT, file)}\n`);
 const missed = rows.filter((row) => row.met === false).length;
 process.exitCode = missed > 0 ? 1 : 0;
