@@ -26,7 +26,7 @@ const QUIET = 0.1;
 const options: BenchOptions = {
   benchCases: join(REPO_ROOT, "bench", "cases"),
   fixtureCases: join(REPO_ROOT, "test", "fixtures", "image-cases"),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 9),
 };
 const MEASURES: Record<string, () => Promise<Measured>> = {
   build: measureBuild,

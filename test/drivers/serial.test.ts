@@ -26,6 +26,18 @@ describe("serial console watcher", () => {
     watcher.close();
   });
 
+  it("notes when the first result arrived, and only the first", async () => {
+    const { watcher } = console_();
+    assert.equal(watcher.stageTimesMs.result, undefined);
+    watcher.markResult();
+    const first = watcher.stageTimesMs.result;
+    assert.equal(typeof first, "number");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    watcher.markResult();
+    assert.equal(watcher.stageTimesMs.result, first);
+    watcher.close();
+  });
+
   it("waits for a line split across chunks, and times out with the stage and tail", async () => {
     const { stream, watcher } = console_();
     const signal = new AbortController().signal;
