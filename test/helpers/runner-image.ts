@@ -13,14 +13,18 @@ import { REPO, tempDir } from "./cli.ts";
 /** Debian packages of the runner, beyond the essential set. */
 const PACKAGES = ["openssh-server", "qemu-system-arm", "ipxe-qemu", "procps"];
 
-/** Starts sshd with the key in $AUTHORIZED_KEY as root's only way in. */
+/**
+ * Starts sshd with the key in $AUTHORIZED_KEY as root's only way in. Root's home comes from the
+ * image's passwd; sshd's privilege-separation folder from $SSHD_PRIVSEP_DIR (Debian's by default).
+ */
 const START_SCRIPT = `#!/bin/sh
 set -e
-mkdir -p /root/.ssh /run/sshd
-printf '%s\\n' "$AUTHORIZED_KEY" >/root/.ssh/authorized_keys
-chmod 700 /root/.ssh
-chmod 600 /root/.ssh/authorized_keys
-exec /usr/sbin/sshd -D -e
+keys="$(getent passwd root | cut -d: -f6)/.ssh"
+mkdir -p "$keys" "\${SSHD_PRIVSEP_DIR:-/run/sshd}"
+printf '%s\\n' "$AUTHORIZED_KEY" >"$keys/authorized_keys"
+chmod 700 "$keys"
+chmod 600 "$keys/authorized_keys"
+exec "$(command -v sshd)" -D -e
 `;
 
 /** Key logins only; a client that vanishes is noticed within ~15 s, as a real runner should. */

@@ -10,24 +10,9 @@ const IMAGE_CASES = join(REPO, "test", "fixtures", "image-cases");
 
 async function runOnGcp(fake: FakeGcp, cases: string[], extra: string[] = []) {
   const logs = await tempDir("harness-gcp-");
-  const result = await harness(
-    [
-      "run",
-      ...cases,
-      "--cases",
-      IMAGE_CASES,
-      "--platform",
-      "gcp",
-      "--kernel",
-      "debian-6.1-cloud",
-      "--logs",
-      logs,
-      "--run-id",
-      "gcp",
-      ...extra,
-    ],
-    { env: fake.env },
-  );
+  const result = await harness(gcpRunArgs(cases, logs, ["--run-id", "gcp", ...extra]), {
+    env: fake.env,
+  });
   const record = JSON.parse(await readFile(join(logs, "gcp", "run.json"), "utf8")) as RunRecord;
   return { result, record, logs };
 }
@@ -213,24 +198,16 @@ async function hangingRunBooted(
   fake: FakeGcp,
 ): Promise<{ child: ReturnType<typeof startHarness> }> {
   const logs = await tempDir("harness-gcp-");
-  const child = startHarness(
-    [
-      "run",
-      "vm.hang",
-      "--cases",
-      IMAGE_CASES,
-      "--platform",
-      "gcp",
-      "--kernel",
-      "debian-6.1-cloud",
-      "--logs",
-      logs,
-    ],
-    { env: fake.env },
-  );
+  const child = startHarness(gcpRunArgs(["vm.hang"], logs), { env: fake.env });
   await until(() => fake.instances().some((i) => i.status === "RUNNING"), 240_000);
   // Wrapped: the child is a promise of its result, and returning it bare would wait for the end.
   return { child };
+}
+
+/** `harness run CASES` of the image fixtures on gcp with the cloud kernel, logs in `logs`. */
+function gcpRunArgs(cases: string[], logs: string, extra: string[] = []): string[] {
+  const target = ["--platform", "gcp", "--kernel", "debian-6.1-cloud"];
+  return ["run", ...cases, "--cases", IMAGE_CASES, ...target, "--logs", logs, ...extra];
 }
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
