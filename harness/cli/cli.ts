@@ -33,8 +33,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       io.stderr.write(`harness: ${error.describe()}\n`);
       return error.exitCode;
     }
+    const { sourceMappedStack } = await import("./bundle/stack.ts");
+    const stack =
+      error instanceof Error ? sourceMappedStack(error.stack ?? String(error)) : String(error);
     io.stderr.write(
-      `harness: internal error (a bug, please report it with this output):\n${error instanceof Error ? error.stack : String(error)}\n`,
+      `harness: internal error (a bug, please report it with this output):\n${stack}\n`,
     );
     return EXIT.infrastructure;
   }

@@ -1,7 +1,7 @@
 // Compiling JSON Schemas costs a noticeable part of every command's start-up, so each compiled
 // validator is kept on disk as ajv standalone code and loaded from there next time.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,8 +18,8 @@ export function loadValidator(schema: object): ValidateFunction {
     .digest("hex")
     .slice(0, 24);
   const file = join(CACHE, `${key}.cjs`);
-  const cached = readSource(file);
-  if (cached !== undefined) return evaluate(cached);
+  const cached = loadCached(file);
+  if (cached) return cached;
   // Loaded only on a cache miss: ajv's compiler is the expensive part.
   const { Ajv } = require("ajv") as { Ajv: typeof AjvClass };
   const standalone = (
@@ -38,24 +38,16 @@ export function loadValidator(schema: object): ValidateFunction {
   return validate;
 }
 
-function readSource(file: string): string | undefined {
+// Loaded as a module, not evaluated from a string, so Node's compile cache keeps its code too.
+// The standalone code is CommonJS that requires ajv's small runtime helpers; it was written by
+// this process's ajv into the harness's own cache, so loading it is no more trust than ajv's own compile.
+function loadCached(file: string): ValidateFunction | undefined {
+  let exported: { default?: ValidateFunction } & ValidateFunction;
   try {
-    return readFileSync(file, "utf8");
+    exported = require(file) as typeof exported;
   } catch {
+    // Missing, or unreadable after a crash mid-write elsewhere: compiled and written anew.
     return undefined;
   }
-}
-
-function evaluate(source: string): ValidateFunction {
-  const module = { exports: {} as { default?: ValidateFunction } };
-  // The standalone code is CommonJS that requires ajv's small runtime helpers; it was written by
-  // this process's ajv into the harness's own cache, so evaluating it is no more trust than ajv's own compile.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const load = new Function("module", "exports", "require", source) as (
-    m: unknown,
-    e: unknown,
-    r: unknown,
-  ) => void;
-  load(module, module.exports, require);
-  return (module.exports.default ?? module.exports) as ValidateFunction;
+  return exported.default ?? exported;
 }

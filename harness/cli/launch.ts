@@ -1,0 +1,23 @@
+// What bin/harness runs: the CLI's bundle when it matches the sources, else a new bundle built
+// now, else the sources themselves (HARNESS_BUNDLE=0 always takes the sources). Nothing heavy
+// loads before that choice.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleDir, freshManifest, type BundleManifest } from "./bundle/manifest.ts";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+async function bundleEntry(): Promise<string | undefined> {
+  if (process.env.HARNESS_BUNDLE === "0") return undefined;
+  const dir = bundleDir(root);
+  const manifest: BundleManifest | undefined =
+    freshManifest(root, dir) ??
+    (await import("./bundle/build.ts")
+      .then(({ buildCliBundle }) => buildCliBundle(root, dir))
+      // No esbuild, a read-only tree, a source that does not parse: the sources run instead,
+      // and Node reports their problems as it would without a bundle.
+      .catch(() => undefined));
+  return manifest && pathToFileURL(join(dir, manifest.entry)).href;
+}
+
+await import((await bundleEntry()) ?? "./main.ts");
