@@ -6,6 +6,7 @@ import { readScriptHeaders } from "./script-headers.ts";
 import { readCaseFile, caseTimeouts, sshSteps, type CaseFileFields } from "./case-file.ts";
 import { parseLabels, labelsFromList, mergeLabels, NO_LABELS, type LabelSet } from "./labels.ts";
 import type { CaseGroup, TestCase } from "./types.ts";
+import { compareText } from "../util/compare.ts";
 
 /** Everything found under a cases folder, with every problem collected rather than thrown. */
 export interface Discovery {
@@ -63,7 +64,7 @@ async function sortedSubfolders(dir: string): Promise<string[]> {
       (entry) => entry.isDirectory() && !entry.name.startsWith("_") && !entry.name.startsWith("."),
     )
     .map((entry) => entry.name)
-    .sort((a, b) => orderAndName(a).order - orderAndName(b).order || a.localeCompare(b));
+    .sort((a, b) => orderAndName(a).order - orderAndName(b).order || compareText(a, b));
 }
 
 async function hasSubfolder(dir: string, entries: Set<string>): Promise<boolean> {

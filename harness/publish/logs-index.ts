@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Status } from "../results/status.ts";
 import type { LinkedRun } from "./links.ts";
+import { compareText } from "../util/compare.ts";
 
 /** One run in the index. */
 export interface IndexEntry {
@@ -64,7 +65,7 @@ export function addToIndex(index: LogsIndex, entry: IndexEntry): LogsIndex | und
   const old = index.runs.find((r) => r.runId === entry.runId);
   if (old && isDeepStrictEqual(old, entry)) return undefined;
   const runs = [...index.runs.filter((r) => r.runId !== entry.runId), entry].sort(
-    (a, b) => b.startedAt.localeCompare(a.startedAt) || a.runId.localeCompare(b.runId),
+    (a, b) => compareText(b.startedAt, a.startedAt) || compareText(a.runId, b.runId),
   );
   return { schemaVersion: 1, runs };
 }

@@ -11,6 +11,7 @@ import { gitIn, type Git } from "./git.ts";
 import { parseIndex, type IndexEntry } from "./logs-index.ts";
 import { fetchRef, runBranch } from "./logs-repo.ts";
 import type { LogsRepoUrl } from "./logs-url.ts";
+import { compareText } from "../util/compare.ts";
 
 /** Where to look and how to reach it. */
 export interface LogsReadOptions {
@@ -64,7 +65,7 @@ export function chooseRun(runs: readonly IndexEntry[], choice: RunChoice): Index
   return [...runs]
     .filter((r) => r.state === "complete" && r.runId !== choice.exclude)
     .filter((r) => globMatch(choice.match, r.runId))
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId))[0];
+    .sort((a, b) => compareText(b.startedAt, a.startedAt) || compareText(b.runId, a.runId))[0];
 }
 
 // Large files are published gzipped (run.json.gz); either form is read back as text. git prints

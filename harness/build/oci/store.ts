@@ -12,6 +12,7 @@ import { formatReference, normalizeReference, parseReference } from "./reference
 import { configPlatform, readConfig, readDocument, resolveDescriptor } from "./resolve.ts";
 import { MEDIA_TYPE } from "./types.ts";
 import type { Descriptor, ImageIndex, ImageManifest, OciPlatform, ResolvedImage } from "./types.ts";
+import { compareText } from "../../util/compare.ts";
 
 export { platformForArch, formatPlatform, platformMatches } from "./platform.ts";
 export type { HarnessArch } from "./platform.ts";
@@ -210,5 +211,5 @@ function tagName(ref: string): string {
 
 function byPlatform(a: Descriptor, b: Descriptor): number {
   const key = (d: Descriptor) => (d.platform ? formatPlatform(d.platform) : d.digest);
-  return key(a).localeCompare(key(b));
+  return compareText(key(a), key(b));
 }

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import type { CellRecord } from "../../results/run-record.ts";
 import { CONTAINER_EXIT, fatalOf } from "../../drivers/serial/patterns.ts";
 import { printable } from "./escape.ts";
+import { compareText } from "../../util/compare.ts";
 
 /** One numbered line of a log; `mark` flags the line that tells what went wrong. */
 export interface LogLine {
@@ -165,7 +166,7 @@ async function logFiles(runDir: string, dir: string): Promise<LogFile[]> {
     const entries = await readdir(join(runDir, relativeDir), { withFileTypes: true }).catch(
       () => [],
     );
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
       const path = `${relativeDir}/${entry.name}`;
       if (entry.isDirectory() && depth < 3 && entry.name !== "image") await visit(path, depth + 1);
       else if (entry.isFile() && !/\.(raw|img|qcow2|sock)$/.test(entry.name)) {

@@ -3,6 +3,7 @@ import type { CellRecord } from "../../results/run-record.ts";
 import { formatDuration } from "../../util/duration.ts";
 import type { BaselineDiff } from "../baseline.ts";
 import { html, type Html } from "./escape.ts";
+import { compareText } from "../../util/compare.ts";
 
 /** One column of the grid. */
 export interface Column {
@@ -59,7 +60,7 @@ function compareIn(list: readonly string[], a: string, b: string): number {
     number,
     number,
   ];
-  return x - y || a.localeCompare(b);
+  return x - y || compareText(a, b);
 }
 
 /** "platform/arch/kernel", the column a cell belongs to. */
