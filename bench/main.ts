@@ -12,6 +12,7 @@ import { measureBuild } from "./build.ts";
 import { measureMemory } from "./memory.ts";
 import { measurePanic } from "./panic.ts";
 import { measureParallel } from "./parallel.ts";
+import { measureStartup } from "./startup.ts";
 import { measurePresets, presetsToRun } from "./presets.ts";
 import { cpuSnapshot, othersShare } from "./lib/contention.ts";
 import { round } from "./lib/measure.ts";
@@ -30,6 +31,7 @@ const options: BenchOptions = {
 };
 const MEASURES: Record<string, () => Promise<Measured>> = {
   build: measureBuild,
+  startup: () => measureStartup(options),
   boot: () => measureBoot(options),
   panic: () => measurePanic(options),
   parallel: () => measureParallel(options),

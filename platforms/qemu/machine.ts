@@ -16,6 +16,7 @@ import {
 } from "../../harness/run/process-tree.ts";
 import type { BootedMachine, MachineExit } from "../types.ts";
 import { isPortConflict } from "./ports.ts";
+import { openConsoleFifo } from "./console-fifo.ts";
 
 /** Starts qemu with `argv` (the results socket already in it) and returns the machine. */
 export async function startQemu(
@@ -32,16 +33,19 @@ export async function startQemu(
     : undefined;
   const token = randomUUID();
   const [binary = "", ...args] = argv;
+  const consoleFifo = await openConsoleFifo(socketDir);
   const child = execa(binary, args, {
     env: { [TOKEN_VARIABLE]: token },
     detached: true,
     stdin: "pipe",
-    stdout: "pipe",
+    // A descriptor number goes to spawn() as it is; execa's types name only 1 and 2.
+    stdout: consoleFifo.writeFd as 1,
     stderr: "pipe",
     buffer: false,
     reject: false,
     encoding: "buffer",
   });
+  consoleFifo.closeWriteEnd();
   trackTree(token, child.pid);
   // Kept for rerunning by hand: the results port then writes to a file instead of the harness's socket.
   const byHand = argv.map((arg) =>
@@ -60,6 +64,7 @@ export async function startQemu(
     (stopping ??= (async () => {
       await stopTree(child.pid, token, 2000);
       await exited;
+      await consoleFifo.close(1000);
       server?.close();
       results?.end();
       await rm(socketDir, { recursive: true, force: true });
@@ -81,7 +86,7 @@ export async function startQemu(
     );
   }
   return {
-    console: child.stdout,
+    console: consoleFifo.stream,
     results,
     forwarded,
     accelerator,

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { execa } from "execa";
+import { batchReads } from "../../harness/util/batched-reads.ts";
+
+// A child that writes one byte per millisecond, as an emulated UART does, for `count` bytes.
+function uart(count: number) {
+  const script = `let i = 0; const t = setInterval(() => { process.stdout.write("x"); if (++i === ${count}) clearInterval(t); }, 1);`;
+  return execa(process.execPath, ["-e", script], { buffer: false, encoding: "buffer" });
+}
+
+async function chunksOf(batchMs: number | undefined): Promise<{ chunks: number; bytes: number }> {
+  const child = uart(200);
+  let chunks = 0;
+  let bytes = 0;
+  child.stdout.on("data", (chunk: Buffer) => {
+    chunks++;
+    bytes += chunk.length;
+  });
+  const batcher = batchMs === undefined ? undefined : batchReads(child.stdout, batchMs);
+  await child;
+  batcher?.stop();
+  return { chunks, bytes };
+}
+
+describe("batched reads of a child's output", () => {
+  it("takes a byte-at-a-time writer's output in a few large reads, losing nothing", async () => {
+    const plain = await chunksOf(undefined);
+    const batched = await chunksOf(25);
+    assert.equal(plain.bytes, 200);
+    assert.equal(batched.bytes, 200);
+    assert.ok(plain.chunks > 60, `read as it comes: ${plain.chunks} reads`);
+    assert.ok(
+      batched.chunks < plain.chunks / 3,
+      `${batched.chunks} reads batched, ${plain.chunks} not`,
+    );
+  });
+
+  it("reads as it comes again once stopped, and leaves streams without a pipe alone", async () => {
+    const child = uart(100);
+    const batcher = batchReads(child.stdout, 60_000);
+    let bytes = 0;
+    child.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    // With a minute between reads, only stop() lets the rest through before the child ends.
+    setTimeout(() => batcher.stop(), 50);
+    await child;
+    assert.equal(bytes, 100);
+    const { Readable } = await import("node:stream");
+    const plain = Readable.from(["a", "b"]);
+    batchReads(plain, 60_000).stop();
+    assert.deepEqual(await plain.toArray(), ["a", "b"]);
+  });
+});
