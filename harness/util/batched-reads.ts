@@ -32,10 +32,15 @@ export function batchReads(stream: Readable, intervalMs: number): ReadBatcher {
     handle.readStop();
     timer = setTimeout(restart, intervalMs);
   };
-  stream.on("data", onData);
+  // Listening for data would start the flow before the stream's reader is there, so the batcher
+  // joins once the reader has started it.
+  const join = () => void (stopped || stream.on("data", onData));
+  if (stream.readableFlowing === true) join();
+  else stream.once("resume", join);
   return {
     stop() {
       stopped = true;
+      stream.off("resume", join);
       stream.off("data", onData);
       if (timer) {
         clearTimeout(timer);

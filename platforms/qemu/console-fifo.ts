@@ -8,6 +8,10 @@ import { once } from "node:events";
 import { closeSync, constants, openSync } from "node:fs";
 import { Socket } from "node:net";
 import { join } from "node:path";
+import { batchReads } from "../../harness/util/batched-reads.ts";
+
+/** The console is read at most this often: its lines are stamped at most this late. */
+const BATCH_MS = 10;
 
 /** The read end as a stream, and the write end's descriptor to hand to qemu as its stdout. */
 export interface ConsoleFifo {
@@ -27,6 +31,7 @@ export async function openConsoleFifo(dir: string): Promise<ConsoleFifo> {
   const writeFd = openSync(path, constants.O_WRONLY);
   let open = true;
   const stream = new Socket({ fd: readFd, readable: true, writable: false });
+  const batcher = batchReads(stream, BATCH_MS);
   return {
     stream,
     writeFd,
@@ -35,6 +40,7 @@ export async function openConsoleFifo(dir: string): Promise<ConsoleFifo> {
       open = false;
     },
     async close(deadlineMs) {
+      batcher.stop();
       if (stream.destroyed) return;
       if (stream.readableFlowing !== true) stream.resume();
       const deadline = AbortSignal.timeout(deadlineMs);

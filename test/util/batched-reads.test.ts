@@ -35,6 +35,16 @@ describe("batched reads of a child's output", () => {
     );
   });
 
+  it("does not start the flow itself: output waits for the stream's reader", async () => {
+    const child = uart(20);
+    batchReads(child.stdout, 5);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let bytes = 0;
+    child.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    await child;
+    assert.equal(bytes, 20);
+  });
+
   it("reads as it comes again once stopped, and leaves streams without a pipe alone", async () => {
     const child = uart(100);
     const batcher = batchReads(child.stdout, 60_000);

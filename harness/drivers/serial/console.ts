@@ -3,15 +3,12 @@
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { HarnessError } from "../../errors.ts";
-import { batchReads, type ReadBatcher } from "../../util/batched-reads.ts";
 import { fatalOf, stageOf, type BootStage } from "./patterns.ts";
 
 const STAGE_ORDER: readonly BootStage[] = ["firmware", "kernel", "init", "test", "poweroff"];
 /** After a fatal line, this long is spent collecting the backtrace before the verdict. */
 const FATAL_GRACE_MS = 300;
 const TAIL_LINES = 60;
-/** A console pipe is read at most this often (see batched-reads.ts): lines are stamped at most this late. */
-const BATCH_MS = 10;
 
 /** Why the console says the guest failed. */
 export class ConsoleFailure extends HarnessError {
@@ -42,7 +39,6 @@ export class ConsoleWatcher {
   #failed = false;
   #silenceTimer: NodeJS.Timeout | undefined;
   #listeners: ((line: string) => void)[] = [];
-  readonly #batcher: ReadBatcher;
 
   constructor(stream: Readable, log: Writable, silenceMs: number) {
     this.#log = log;
@@ -52,7 +48,6 @@ export class ConsoleWatcher {
     stream.on("data", (chunk: Buffer | string) =>
       this.#receive(typeof chunk === "string" ? chunk : decoder.write(chunk)),
     );
-    this.#batcher = batchReads(stream, BATCH_MS);
     this.#silenceTimer = setInterval(
       () => this.#checkSilence(silenceMs),
       Math.min(1000, silenceMs),
@@ -132,10 +127,9 @@ export class ConsoleWatcher {
     });
   }
 
-  /** Stops the silence timer; the watcher keeps recording what still arrives, as it comes. */
+  /** Stops the silence timer; the watcher keeps recording what still arrives. */
   close(): void {
     clearInterval(this.#silenceTimer);
-    this.#batcher.stop();
     if (this.#partial) this.#log.write(`${this.#stamp()} ${this.#partial}\n`);
     this.#partial = "";
   }
