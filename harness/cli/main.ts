@@ -4,7 +4,9 @@ import { cancelOnSignals } from "../run/cancel.ts";
 
 const INTERRUPTED = 130;
 const controller = new AbortController();
-const removeHandlers = cancelOnSignals(controller, () => process.exit(INTERRUPTED));
+// The handlers stay until the process ends: a signal between the command's end and the exit
+// then finds the run already recorded and changes nothing, instead of killing the process.
+cancelOnSignals(controller, () => process.exit(INTERRUPTED));
 // A closed pipe (harness list | head) ends output quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
@@ -19,5 +21,4 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
   argv: process.argv.slice(2),
 });
-removeHandlers();
 process.exitCode = controller.signal.aborted ? INTERRUPTED : code;

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { execa } from "execa";
+import { once } from "node:events";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { batchReads } from "../../harness/util/batched-reads.ts";
 
 // A child that writes one byte per millisecond, as an emulated UART does, for `count` bytes.
@@ -36,12 +38,20 @@ describe("batched reads of a child's output", () => {
   });
 
   it("does not start the flow itself: output waits for the stream's reader", async () => {
-    const child = uart(20);
-    batchReads(child.stdout, 5);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A connection's socket, like qemu's console pipe, flows only when someone reads it (a
+    // child's stdout is drained by Node itself once the child exits unread).
+    const server = createServer().listen(0, "127.0.0.1");
+    const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const writer = connect(port, "127.0.0.1", () => writer.end("x".repeat(20)));
+    const stream = await accepted;
+    batchReads(stream, 5);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     let bytes = 0;
-    child.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
-    await child;
+    stream.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    await once(stream, "end");
+    server.close();
     assert.equal(bytes, 20);
   });
 
