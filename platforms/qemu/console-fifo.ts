@@ -26,9 +26,15 @@ export interface ConsoleFifo {
 /** Makes `console.fifo` in `dir` and opens both ends (the read end first, so neither blocks). */
 export async function openConsoleFifo(dir: string): Promise<ConsoleFifo> {
   const path = join(dir, "console.fifo");
-  await execa("mkfifo", ["-m", "600", path]);
+  await execa("mkfifo", ["-m", "600", path], { timeout: 10_000 });
   const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  const writeFd = openSync(path, constants.O_WRONLY);
+  let writeFd: number;
+  try {
+    writeFd = openSync(path, constants.O_WRONLY);
+  } catch (error) {
+    closeSync(readFd);
+    throw error;
+  }
   let open = true;
   const stream = new Socket({ fd: readFd, readable: true, writable: false });
   const batcher = batchReads(stream, BATCH_MS);

@@ -27,13 +27,17 @@ export async function startQemu(
   forwarded: BootedMachine["forwarded"],
   withResults: boolean,
 ): Promise<BootedMachine> {
+  // Opened first: nothing else is running yet if it fails, and the caller's folder goes with it.
+  const consoleFifo = await openConsoleFifo(socketDir).catch(async (error: unknown) => {
+    await rm(socketDir, { recursive: true, force: true });
+    throw error;
+  });
   const results = withResults ? new PassThrough() : undefined;
   const server = results
     ? await listenForResults(join(socketDir, "results.sock"), results)
     : undefined;
   const token = randomUUID();
   const [binary = "", ...args] = argv;
-  const consoleFifo = await openConsoleFifo(socketDir);
   const child = execa(binary, args, {
     env: { [TOKEN_VARIABLE]: token },
     detached: true,
