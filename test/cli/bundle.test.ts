@@ -18,6 +18,17 @@ async function esbuildChildren(): Promise<number[]> {
   return pids;
 }
 
+// esbuild's children once they are gone, or those still there after waitMs: stop() only
+// signals the service, which then exits and is reaped a moment later.
+async function esbuildChildrenAfter(waitMs: number): Promise<number[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const pids = await esbuildChildren();
+    if (pids.length === 0 || Date.now() > deadline) return pids;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function readManifest(dir: string): Promise<BundleManifest> {
   return JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as BundleManifest;
 }
@@ -42,7 +53,7 @@ describe("the CLI bundle", () => {
     assert.ok(inputs.includes("node_modules/.package-lock.json"));
     assert.ok(!inputs.some((path) => path.includes("node_modules/execa")), "packages by lock file");
     assert.deepEqual(await readManifest(dir), manifest);
-    assert.deepEqual(await esbuildChildren(), []);
+    assert.deepEqual(await esbuildChildrenAfter(5000), []);
   });
 
   it("is fresh only while the sources, the root, the format and Node are as they were", async () => {
