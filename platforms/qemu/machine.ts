@@ -34,7 +34,14 @@ export async function startQemu(
   });
   const results = withResults ? new PassThrough() : undefined;
   const server = results
-    ? await listenForResults(join(socketDir, "results.sock"), results)
+    ? await listenForResults(join(socketDir, "results.sock"), results).catch(
+        async (error: unknown) => {
+          consoleFifo.closeWriteEnd();
+          consoleFifo.stream.destroy();
+          await rm(socketDir, { recursive: true, force: true });
+          throw error;
+        },
+      )
     : undefined;
   const token = randomUUID();
   const [binary = "", ...args] = argv;
