@@ -1,6 +1,8 @@
 // harness doctor: what works on this host, and for what does not, why and how to fix it.
 import { access, constants } from "node:fs/promises";
 import { execa } from "execa";
+import { REPO_ROOT } from "../build/context.ts";
+import { bundleDir, freshManifest, standingFailure } from "./bundle/manifest.ts";
 import { PLATFORMS } from "../../platforms/index.ts";
 import { EXIT } from "../errors.ts";
 import type { Command } from "./command.ts";
@@ -47,7 +49,34 @@ async function hostChecks(): Promise<Check[]> {
     () => "absent: guests run under TCG",
   );
   checks.push({ name: "/dev/kvm", ok: true, detail: kvm, required: false });
+  checks.push(bundleCheck());
   return checks;
+}
+
+// Whether commands start from the CLI's bundle, and if its build failed, why.
+function bundleCheck(): Check {
+  const name = "cli bundle";
+  if (process.env.HARNESS_BUNDLE === "0")
+    return { name, ok: true, detail: "off (HARNESS_BUNDLE=0): the sources run", required: false };
+  const dir = bundleDir(REPO_ROOT);
+  const fresh = freshManifest(REPO_ROOT, dir);
+  if (fresh)
+    return {
+      name,
+      ok: true,
+      detail: `in use, built from ${Object.keys(fresh.inputs).length} files (${dir})`,
+      required: false,
+    };
+  const failure = standingFailure(REPO_ROOT, dir);
+  if (failure)
+    return {
+      name,
+      ok: false,
+      detail: `build failed at ${new Date(failure.atMs).toISOString()}: ${failure.reason}; the sources run (slower start)`,
+      fix: "npm ci (esbuild is one of the packages), or edit a source to try again; HARNESS_BUNDLE=0 turns it off",
+      required: false,
+    };
+  return { name, ok: true, detail: "out of date: the next command rebuilds it", required: false };
 }
 
 /** `harness doctor`. */

@@ -3,7 +3,12 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildCliBundle } from "../../harness/cli/bundle/build.ts";
-import { freshManifest, type BundleManifest } from "../../harness/cli/bundle/manifest.ts";
+import {
+  freshManifest,
+  recordFailure,
+  standingFailure,
+  type BundleManifest,
+} from "../../harness/cli/bundle/manifest.ts";
 import { sourceMappedStack } from "../../harness/cli/bundle/stack.ts";
 import { FIXTURES, REPO, harness, tempDir } from "../helpers/cli.ts";
 
@@ -108,6 +113,37 @@ describe("the CLI bundle", () => {
     const rebuilt = await harness(args, { env });
     assert.equal(rebuilt.stdout, fromSource.stdout);
     assert.notEqual((await readManifest(own)).entry, built.entry);
+  });
+
+  it("after a failed build runs the sources without building again, and says why in doctor", async () => {
+    const own = await tempDir("harness-bundle-failed-");
+    const env = { HARNESS_CLI_BUNDLE_DIR: own };
+    const args = ["list", "--cases", FIXTURES, "--json"];
+    const failure = Object.assign(new Error("Build failed with 1 error\nsecond line"), {
+      errors: [{ location: { file: "harness/cli/new-module.ts" } }],
+    });
+    recordFailure(REPO, own, failure);
+    const recorded = standingFailure(REPO, own);
+    assert.equal(recorded?.reason, "Build failed with 1 error");
+    assert.ok(recorded.inputs["node_modules/.package-lock.json"], "npm's packages are watched");
+    assert.ok(!("harness/cli/new-module.ts" in recorded.inputs), "a file that is not there yet");
+    const listed = await harness(args, { env });
+    assert.equal(listed.exitCode, 0, listed.stderr);
+    assert.equal(listed.stdout, (await harness(args, { env: { HARNESS_BUNDLE: "0" } })).stdout);
+    assert.deepEqual(await readdir(own), ["failed.json"], "no build was tried");
+    const doctor = await harness(["doctor", "--json"], { env });
+    const checks = JSON.parse(doctor.stdout) as { name: string; ok: boolean; detail: string }[];
+    const check = checks.find(({ name }) => name === "cli bundle");
+    assert.equal(check?.ok, false);
+    assert.match(check.detail, /build failed at .*: Build failed with 1 error; the sources run/);
+    // Once a file it watches changes (package.json here), the next command builds again.
+    const stale = { ...recorded, inputs: { ...recorded.inputs, "package.json": [1, 1] } };
+    await writeFile(join(own, "failed.json"), JSON.stringify(stale));
+    assert.equal(standingFailure(REPO, own), undefined);
+    assert.equal((await harness(args, { env })).exitCode, 0);
+    const entries = await readdir(own);
+    assert.ok(entries.includes("manifest.json"), `built again: ${entries.join(", ")}`);
+    assert.ok(!entries.includes("failed.json"), "the failure is forgotten after a build");
   });
 
   it("maps a stack frame in a chunk back to the TypeScript line", async () => {

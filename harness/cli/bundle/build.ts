@@ -5,7 +5,13 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/p
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Metafile, Plugin } from "esbuild";
-import { BUNDLE_FORMAT, EXTRA_INPUTS, fileStamp, type BundleManifest } from "./manifest.ts";
+import {
+  BUNDLE_FORMAT,
+  EXTRA_INPUTS,
+  clearFailure,
+  fileStamp,
+  type BundleManifest,
+} from "./manifest.ts";
 
 const ENTRY = "harness/cli/main.ts";
 // Packages that load native addons or data files beside their own sources stay outside the
@@ -55,6 +61,7 @@ export async function buildCliBundle(root: string, dir: string): Promise<BundleM
       inputs: stampInputs(root, result.metafile, startedMs),
     };
     await writeManifest(dir, manifest);
+    clearFailure(dir);
     await pruneOldBundles(dir, name);
     return manifest;
   } catch (error) {

@@ -1,7 +1,7 @@
 // The CLI bundle's manifest: which sources it was built from, as they were then, so the launcher
 // can tell in a few milliseconds whether the bundle still matches the tree. Only node:fs here:
 // this runs before every command.
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Bumped when the bundle's build options change, so older bundles are rebuilt. */
@@ -45,9 +45,79 @@ export function fileStamp(root: string, path: string): [number, number] | undefi
   return stats ? [stats.mtimeMs, stats.size] : undefined;
 }
 
-function readManifest(dir: string): BundleManifest | undefined {
+/** Why the last build failed, and the files whose change may mend it. */
+export interface BundleFailure extends Omit<BundleManifest, "entry"> {
+  reason: string;
+  /** When it failed (ms since the epoch). */
+  atMs: number;
+}
+
+const FAILURE_FILE = "failed.json";
+
+/**
+ * Records a failed build, so commands run from the sources without trying again (~0.5 s each)
+ * until a file the last bundle was built from, or npm's packages, change. Best effort: a folder
+ * that cannot be written to gets no record, and the next command tries again.
+ */
+export function recordFailure(root: string, dir: string, error: unknown): void {
+  const paths = new Set([
+    ...Object.keys(readManifest(dir)?.inputs ?? {}),
+    ...EXTRA_INPUTS,
+    ...filesNamedBy(error),
+  ]);
+  const inputs: BundleFailure["inputs"] = {};
+  for (const path of paths) {
+    const stamp = fileStamp(root, path);
+    if (stamp) inputs[path] = stamp;
+  }
+  const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  const failure: BundleFailure = {
+    format: BUNDLE_FORMAT,
+    root,
+    node: process.version,
+    reason,
+    atMs: Date.now(),
+    inputs,
+  };
   try {
-    return JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as BundleManifest;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, FAILURE_FILE), JSON.stringify(failure));
+  } catch {
+    // Nowhere to keep it: the next command tries to build again.
+  }
+}
+
+/** The recorded failure in `dir` while none of its files changed, else undefined. */
+export function standingFailure(root: string, dir: string): BundleFailure | undefined {
+  const failure = readJson<BundleFailure>(join(dir, FAILURE_FILE));
+  if (!failure) return undefined;
+  const same =
+    failure.format === BUNDLE_FORMAT && failure.root === root && failure.node === process.version;
+  return same && unchanged(root, failure.inputs) ? failure : undefined;
+}
+
+/** Forgets a recorded failure (after a build succeeded). */
+export function clearFailure(dir: string): void {
+  rmSync(join(dir, FAILURE_FILE), { force: true });
+}
+
+// The files an esbuild failure points at (relative to the root), such as a new module that
+// does not parse: mending one of them is worth another build.
+function filesNamedBy(error: unknown): string[] {
+  const errors = (error as { errors?: { location?: { file?: unknown } | null }[] }).errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap(({ location }) =>
+    typeof location?.file === "string" ? [location.file] : [],
+  );
+}
+
+function readManifest(dir: string): BundleManifest | undefined {
+  return readJson<BundleManifest>(join(dir, "manifest.json"));
+}
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
   } catch {
     return undefined;
   }
