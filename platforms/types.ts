@@ -52,7 +52,7 @@ export interface MachineExit {
 
 /** A running guest; disposing it stops it and everything it started. */
 export interface BootedMachine extends AsyncDisposable {
-  /** Bytes from the first serial port. */
+  /** Bytes from the first serial port; its last bytes may come after `exited`, before 'close'. */
   console: Readable;
   /** Bytes from the results channel (a virtio port), or undefined where there is none. */
   results: Readable | undefined;

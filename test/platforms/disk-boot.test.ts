@@ -29,8 +29,10 @@ describe("qemu disk boot", function () {
     });
     let console = "";
     machine.console.on("data", (chunk: Buffer) => (console += chunk.toString()));
+    // The console's last lines may still be in its pipe when qemu is gone: read until it closes.
+    const consoleClosed = new Promise((resolve) => machine.console.once("close", resolve));
     const exit = await Promise.race([
-      machine.exited,
+      Promise.all([machine.exited, consoleClosed]).then(([exited]) => exited),
       new Promise<never>((_, reject) =>
         setTimeout(
           () => reject(new Error(`no poweroff:\n${console.slice(-2000)}`)),
