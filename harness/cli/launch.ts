@@ -31,4 +31,5 @@ async function bundleEntry(): Promise<string | undefined> {
   return manifest && pathToFileURL(join(dir, manifest.entry)).href;
 }
 
-await import((await bundleEntry()) ?? "./main.ts");
+// A manifest or failure record damaged past reading also leaves the sources to run.
+await import((await bundleEntry().catch(() => undefined)) ?? "./main.ts");

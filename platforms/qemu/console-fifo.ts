@@ -21,6 +21,8 @@ export interface ConsoleFifo {
   closeWriteEnd(): void;
   /** After qemu exited: lets a reader take what is left (or drops it if none reads), then closes. */
   close(deadlineMs: number): Promise<void>;
+  /** When qemu never started: closes both ends at once. */
+  discard(): void;
 }
 
 /** Makes `console.fifo` in `dir` and opens both ends (the read end first, so neither blocks). */
@@ -36,14 +38,20 @@ export async function openConsoleFifo(dir: string): Promise<ConsoleFifo> {
     throw error;
   }
   let open = true;
+  const closeWriteEnd = () => {
+    if (open) closeSync(writeFd);
+    open = false;
+  };
   const stream = new Socket({ fd: readFd, readable: true, writable: false });
   const batcher = batchReads(stream, BATCH_MS);
   return {
     stream,
     writeFd,
-    closeWriteEnd() {
-      if (open) closeSync(writeFd);
-      open = false;
+    closeWriteEnd,
+    discard() {
+      closeWriteEnd();
+      batcher.stop();
+      stream.destroy();
     },
     async close(deadlineMs) {
       batcher.stop();

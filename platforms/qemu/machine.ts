@@ -33,16 +33,23 @@ export async function startQemu(
     throw error;
   });
   const results = withResults ? new PassThrough() : undefined;
-  const server = results
-    ? await listenForResults(join(socketDir, "results.sock"), results).catch(
-        async (error: unknown) => {
-          consoleFifo.closeWriteEnd();
-          consoleFifo.stream.destroy();
-          await rm(socketDir, { recursive: true, force: true });
-          throw error;
-        },
-      )
-    : undefined;
+  let server: Server | undefined;
+  // Everything that can fail before qemu starts, so a failure has no process to stop.
+  try {
+    if (results) server = await listenForResults(join(socketDir, "results.sock"), results);
+    // Kept for rerunning by hand: the results port then writes to a file instead of the harness's socket.
+    const byHand = argv.map((arg) =>
+      arg.startsWith("socket,id=results,")
+        ? `file,id=results,path=${join(stateDir, "results-by-hand.txt")}`
+        : arg,
+    );
+    await writeFile(join(stateDir, "qemu.cmdline"), `${byHand.map(quote).join(" ")}\n`);
+  } catch (error) {
+    server?.close();
+    consoleFifo.discard();
+    await rm(socketDir, { recursive: true, force: true });
+    throw error;
+  }
   const token = randomUUID();
   const [binary = "", ...args] = argv;
   const child = execa(binary, args, {
@@ -58,13 +65,6 @@ export async function startQemu(
   });
   consoleFifo.closeWriteEnd();
   trackTree(token, child.pid);
-  // Kept for rerunning by hand: the results port then writes to a file instead of the harness's socket.
-  const byHand = argv.map((arg) =>
-    arg.startsWith("socket,id=results,")
-      ? `file,id=results,path=${join(stateDir, "results-by-hand.txt")}`
-      : arg,
-  );
-  await writeFile(join(stateDir, "qemu.cmdline"), `${byHand.map(quote).join(" ")}\n`);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = child

@@ -146,6 +146,20 @@ describe("the CLI bundle", () => {
     assert.ok(!entries.includes("failed.json"), "the failure is forgotten after a build");
   });
 
+  it("runs the sources when its manifest or failure record is damaged", async () => {
+    const args = ["list", "--cases", FIXTURES, "--json"];
+    const expected = (await harness(args, { env: { HARNESS_BUNDLE: "0" } })).stdout;
+    const damaged = JSON.stringify({ ...manifest, inputs: null });
+    for (const file of ["manifest.json", "failed.json"]) {
+      const own = await tempDir("harness-bundle-damaged-");
+      const env = { HARNESS_CLI_BUNDLE_DIR: own };
+      await writeFile(join(own, file), damaged);
+      const listed = await harness(args, { env });
+      assert.equal(listed.exitCode, 0, `${file}: ${listed.stderr}`);
+      assert.equal(listed.stdout, expected, file);
+    }
+  });
+
   it("maps a stack frame in a chunk back to the TypeScript line", async () => {
     const chunks = join(dir, manifest.entry, "..");
     const source = await readFile(join(REPO, "harness/cli/cli.ts"), "utf8");

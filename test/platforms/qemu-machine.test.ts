@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readlink } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdir, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { socketFolder, startQemu } from "../../platforms/qemu/machine.ts";
 import { tempDir } from "../helpers/cli.ts";
@@ -13,6 +14,16 @@ async function descriptorsInto(dir: string): Promise<string[]> {
     if (target.startsWith(dir)) targets.push(target);
   }
   return targets;
+}
+
+// Pids of processes whose command line contains `marker`.
+async function processesMentioning(marker: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await readdir("/proc")) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+    if (/^\d+$/.test(pid) && cmdline.includes(marker)) pids.push(Number(pid));
+  }
+  return pids;
 }
 
 // Collects a stream's text until `pattern` appears.
@@ -61,6 +72,19 @@ describe("a qemu machine's process, console pipe and sockets", () => {
       startQemu(["sh", "-c", "sleep 60"], socketDir, stateDir, "tcg", noPorts, true),
       /EADDRINUSE/,
     );
+    assert.equal(existsSync(socketDir), false, "socket folder removed");
+    assert.deepEqual(await descriptorsInto(socketDir), []);
+  });
+
+  it("starts nothing, and releases the pipe and sockets, when its state folder cannot be written", async () => {
+    const socketDir = await socketFolder();
+    const missing = join(await tempDir("harness-machine-"), "gone");
+    const marker = `never-started-${randomUUID()}`;
+    await assert.rejects(
+      startQemu(["sh", "-c", `sleep 60 # ${marker}`], socketDir, missing, "tcg", noPorts, true),
+      /ENOENT.*qemu\.cmdline/,
+    );
+    assert.deepEqual(await processesMentioning(marker), []);
     assert.equal(existsSync(socketDir), false, "socket folder removed");
     assert.deepEqual(await descriptorsInto(socketDir), []);
   });
