@@ -61,6 +61,13 @@ describe("the CLI bundle", () => {
     assert.deepEqual(await esbuildChildrenAfter(5000), []);
   });
 
+  it("gives up on a build past its deadline, leaving no bundle and no esbuild behind", async () => {
+    const own = await tempDir("harness-bundle-overdue-");
+    await assert.rejects(buildCliBundle(REPO, own, 1), /took over 1 ms; stopped it/);
+    assert.deepEqual(await readdir(own).catch(() => []), []);
+    assert.deepEqual(await esbuildChildrenAfter(5000), []);
+  });
+
   it("is fresh only while the sources, the root, the format and Node are as they were", async () => {
     assert.ok(freshManifest(REPO, dir));
     const [path, [mtimeMs, size]] = Object.entries(manifest.inputs)[0] as [

@@ -24,3 +24,14 @@ export async function qemuProcessesUnder(path: string): Promise<number[]> {
   }
   return pids;
 }
+
+/** Pids of live processes whose command line contains `marker`. */
+export async function processesMentioning(marker: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+    if (cmdline.includes(marker)) pids.push(Number(pid));
+  }
+  return pids;
+}

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, readlink } from "node:fs/promises";
+import { mkdir, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { socketFolder, startQemu } from "../../platforms/qemu/machine.ts";
 import { tempDir } from "../helpers/cli.ts";
+import { processesMentioning } from "../helpers/processes.ts";
 
 // Descriptors of this process that point into `dir` (a named pipe's fd reads as its path).
 async function descriptorsInto(dir: string): Promise<string[]> {
@@ -14,16 +15,6 @@ async function descriptorsInto(dir: string): Promise<string[]> {
     if (target.startsWith(dir)) targets.push(target);
   }
   return targets;
-}
-
-// Pids of processes whose command line contains `marker`.
-async function processesMentioning(marker: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const pid of await readdir("/proc")) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
-    if (/^\d+$/.test(pid) && cmdline.includes(marker)) pids.push(Number(pid));
-  }
-  return pids;
 }
 
 // Collects a stream's text until `pattern` appears.

@@ -30,14 +30,27 @@ const EXTERNAL = [
 const BANNER =
   'import { createRequire as __harnessRequire } from "node:module"; const require = __harnessRequire(import.meta.url);';
 const OLD_BUNDLE_MS = 24 * 3600_000;
+// A build takes ~0.5 s; one that hangs must not hang every command with it.
+const BUILD_DEADLINE_MS = 60_000;
 
 /** Builds the bundle of the CLI under `root` into `dir` and writes its manifest; returns it. */
-export async function buildCliBundle(root: string, dir: string): Promise<BundleManifest> {
+export async function buildCliBundle(
+  root: string,
+  dir: string,
+  deadlineMs = BUILD_DEADLINE_MS,
+): Promise<BundleManifest> {
   const esbuild = await import("esbuild");
   const name = `b-${Date.now()}-${process.pid}`;
   const startedMs = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const overdue = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the CLI bundle's build took over ${deadlineMs} ms; stopped it`)),
+      deadlineMs,
+    );
+  });
   try {
-    const result = await esbuild.build({
+    const building = esbuild.build({
       absWorkingDir: root,
       entryPoints: { main: ENTRY },
       outdir: join(dir, name),
@@ -53,6 +66,9 @@ export async function buildCliBundle(root: string, dir: string): Promise<BundleM
       metafile: true,
       logLevel: "silent",
     });
+    // Stopping esbuild (below) ends an overdue build, which then rejects unheard.
+    building.catch(() => undefined);
+    const result = await Promise.race([building, overdue]);
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
       root,
@@ -65,9 +81,12 @@ export async function buildCliBundle(root: string, dir: string): Promise<BundleM
     await pruneOldBundles(dir, name);
     return manifest;
   } catch (error) {
+    // Stopped first, so an overdue build writes nothing after its folder is gone.
+    await esbuild.stop();
     await rm(join(dir, name), { recursive: true, force: true });
     throw error;
   } finally {
+    clearTimeout(timer);
     await esbuild.stop();
   }
 }
