@@ -1,10 +1,11 @@
 // A private apt (own lists and cache, amd64 + arm64, backports added) so kernels and packages for
 // either arch are fetched with Debian's own client, verified against its signed indexes.
-import { mkdir, stat, writeFile, readdir } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { HarnessError } from "../../errors.ts";
 import { withFileLock } from "../../util/file-lock.ts";
+import { writeFileAtomic } from "../../util/atomic-write.ts";
 import { formatDeb822, systemAptSources, withBackports } from "./apt-sources.ts";
 import { hostInfo } from "../../cases/host-labels.ts";
 import { readFileSync } from "node:fs";
@@ -26,8 +27,13 @@ export async function privateApt(cacheDir: string, signal?: AbortSignal): Promis
     await mkdir(join(root, "cache", "archives", "partial"), { recursive: true });
     await mkdir(join(root, "sources.list.d"), { recursive: true });
     await mkdir(join(root, "preferences.d"), { recursive: true });
-    const sources = withBackports(await systemAptSources(), codename());
-    await writeFile(join(root, "sources.list.d", "harness.sources"), formatDeb822(sources));
+    // Every apt call reads this file, outside the lock: rewritten in place, a concurrent
+    // apt-cache could find it empty ("No packages found"). So it is replaced only when it
+    // changes, and whole.
+    const sourcesFile = join(root, "sources.list.d", "harness.sources");
+    const sources = formatDeb822(withBackports(await systemAptSources(), codename()));
+    if ((await readFile(sourcesFile, "utf8").catch(() => undefined)) !== sources)
+      await writeFileAtomic(sourcesFile, sources);
     if (await listsFresh(root)) return;
     await runApt("apt-get", apt, ["-q", "update"], signal);
     await writeFile(join(root, "updated"), new Date().toISOString());
