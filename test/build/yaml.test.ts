@@ -9,9 +9,8 @@ import {
   validateImageFiles,
 } from "../../harness/build/yaml/load.ts";
 import { HarnessErrors, formatLocation, type HarnessError } from "../../harness/errors.ts";
-import { LINUXKIT_CASES, REPO, harness, tempDir } from "../helpers/cli.ts";
+import { LINUXKIT_CASES, harness, needCorpus, tempDir } from "../helpers/cli.ts";
 
-const CORPUS = join(REPO, "..", "shared", "corpus", "linuxkit");
 const KERNEL = "kernel:\n  image: linuxkit/kernel:6.12.59\n";
 
 /** Writes `lines` as one YAML file in a fresh folder and returns its path. */
@@ -28,8 +27,13 @@ function brief(errors: readonly HarnessError[]): string[] {
 
 describe("LinuxKit image YAML", () => {
   describe("LinuxKit's own files", () => {
+    let corpus = "";
+    before(function () {
+      corpus = needCorpus(this);
+    });
+
     it("accepts the examples; static-ip.yml fails only on its broken block scalar", async () => {
-      const files = globSync(join(CORPUS, "examples", "*.yml")).sort();
+      const files = globSync(join(corpus, "examples", "*.yml")).sort();
       assert.equal(files.length, 33);
       for (const file of files) {
         const errors = await validateImageFiles([file]);

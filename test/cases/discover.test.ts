@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { discoverCases, orderAndName } from "../../harness/cases/discover.ts";
 import type { HarnessError } from "../../harness/errors.ts";
-import { FIXTURES, LINUXKIT_CASES, tempDir } from "../helpers/cli.ts";
+import { FIXTURES, LINUXKIT_CASES, needCorpus, tempDir } from "../helpers/cli.ts";
 
 describe("case discovery", () => {
   it("drops numeric prefixes and keeps other names whole", () => {
@@ -11,7 +11,8 @@ describe("case discovery", () => {
     assert.deepEqual(orderAndName("examples"), { order: 0, name: "examples" });
   });
 
-  it("names LinuxKit's tree as rtf does, in order, skipping _ folders", async () => {
+  it("names LinuxKit's tree as rtf does, in order, skipping _ folders", async function () {
+    needCorpus(this);
     const { cases, errors } = await discoverCases(LINUXKIT_CASES);
     assert.deepEqual(errors, []);
     const names = cases.map((c) => c.name);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FIXTURES, LINUXKIT_CASES, harness, tempDir } from "../helpers/cli.ts";
+import { FIXTURES, LINUXKIT_CASES, harness, needCorpus, tempDir } from "../helpers/cli.ts";
 
 describe("harness CLI", () => {
   it("suggests the closest command and exits 2 for an unknown one", async () => {
@@ -38,7 +38,8 @@ describe("harness CLI", () => {
     }
   });
 
-  it("lists LinuxKit's cases as rtf names them, hiding kernel-labelled ones unless -l kernel", async () => {
+  it("lists LinuxKit's cases as rtf names them, hiding kernel-labelled ones unless -l kernel", async function () {
+    needCorpus(this);
     const plain = await harness(["list", "--cases", LINUXKIT_CASES, "--json"]);
     assert.equal(plain.exitCode, 0, plain.stderr);
     const rows = JSON.parse(plain.stdout) as {
@@ -134,9 +135,13 @@ describe("harness CLI", () => {
     assert.equal(new Set(json.cells.map((c) => c.id)).size, json.cells.length);
   });
 
-  it("validates case trees and points at broken files", async () => {
+  it("validates LinuxKit's case tree", async function () {
+    needCorpus(this);
     const good = await harness(["validate", LINUXKIT_CASES]);
     assert.equal(good.exitCode, 0, good.stderr);
+  });
+
+  it("validates case trees and points at broken files", async () => {
     const root = await tempDir();
     await mkdir(join(root, "a"), { recursive: true });
     await writeFile(join(root, "a", "case.yml"), "summary: x\nrepeat: many\n");

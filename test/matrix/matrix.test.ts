@@ -4,7 +4,7 @@ import { expandMatrix } from "../../harness/matrix/expand.ts";
 import { parseShard, takeShard } from "../../harness/matrix/shard.ts";
 import type { TestCase } from "../../harness/cases/types.ts";
 import type { HarnessError } from "../../harness/errors.ts";
-import { LINUXKIT_CASES } from "../helpers/cli.ts";
+import { LINUXKIT_CASES, needCorpus } from "../helpers/cli.ts";
 
 const platforms = [
   { name: "qemu", arches: ["x86_64", "aarch64"] as const },
@@ -82,7 +82,8 @@ describe("matrix expansion", () => {
 });
 
 describe("sharding", () => {
-  it("puts every cell of LinuxKit's tree in exactly one of 1/3, 2/3, 3/3", async () => {
+  it("puts every cell of LinuxKit's tree in exactly one of 1/3, 2/3, 3/3", async function () {
+    needCorpus(this);
     const { cases } = await discoverCases(LINUXKIT_CASES);
     const cells = expandMatrix(cases, { platforms, arches: ["x86_64", "aarch64"] });
     const shards = [1, 2, 3].map((index) => takeShard(cells, { index, count: 3 }));
