@@ -4,10 +4,20 @@ import { formatHelp, parseArgs } from "./args.ts";
 import { EXIT, HarnessError, inputError } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
 import type { CommandIo } from "./command.ts";
+import packageJson from "../../package.json" with { type: "json" };
+
+/** The harness's version, as its package says. */
+export const VERSION: string = packageJson.version;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout.write(`harness ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  // `harness help run` is `harness run --help`.
+  if (name === "help" && rest[0] !== undefined) return main([rest[0], "--help"], io);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(topHelp());
     return name === undefined ? EXIT.badInput : EXIT.ok;
@@ -46,5 +56,5 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
-  return `harness: build, boot and test LinuxKit-style images across platforms, arches and kernels\n\nUsage: harness COMMAND [FLAGS]\n\nCommands:\n${lines.join("\n")}\n\nRun "harness COMMAND --help" for a command's flags.\n`;
+  return `harness: build, boot and test LinuxKit-style images across platforms, arches and kernels\n\nUsage: harness COMMAND [FLAGS]\n\nCommands:\n${lines.join("\n")}\n\nRun "harness help COMMAND" for a command's flags; "harness --version" for the version.\n`;
 }

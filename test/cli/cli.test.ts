@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FIXTURES, LINUXKIT_CASES, harness, needCorpus, tempDir } from "../helpers/cli.ts";
+import { FIXTURES, LINUXKIT_CASES, REPO, harness, needCorpus, tempDir } from "../helpers/cli.ts";
 
 describe("harness CLI", () => {
   it("suggests the closest command and exits 2 for an unknown one", async () => {
@@ -16,6 +16,23 @@ describe("harness CLI", () => {
     assert.equal(result.exitCode, 2);
     assert.match(result.stderr, /unknown flag --platfrom/);
     assert.match(result.stderr, /did you mean "--platform"/);
+  });
+
+  it("prints its version and a command's help through `help COMMAND`", async () => {
+    const { version } = JSON.parse(await readFile(join(REPO, "package.json"), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-V"]) {
+      const result = await harness([flag]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout.trim(), `harness ${version}`);
+    }
+    const help = await harness(["help", "run"]);
+    assert.equal(help.exitCode, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: harness run /m);
+    const unknown = await harness(["help", "nope"]);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /unknown command "nope"/);
   });
 
   it("prints help for every command", async () => {
