@@ -37,13 +37,15 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
     .map(([, value]) => value as string);
 }
 
-/** The forms a secret takes on the way out: as is, URL-encoded, base64 (HTTP basic auth). */
+/** The forms a secret takes on the way out: as is, URL-encoded, base64 (HTTP basic auth), JSON-escaped. */
 function variants(secret: string): string[] {
   const forms = [
     secret,
     encodeURIComponent(secret),
     Buffer.from(secret).toString("base64"),
     Buffer.from(`x-access-token:${secret}`).toString("base64"),
+    // Inside a JSON string (the --json stream, run.json): quotes, backslashes, controls escaped.
+    JSON.stringify(secret).slice(1, -1),
     // Byte-for-byte views of text (redactBytes) see UTF-8 as latin1.
     Buffer.from(secret).toString("latin1"),
   ];

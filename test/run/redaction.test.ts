@@ -47,3 +47,47 @@ describe("redaction in run output", () => {
     assert.ok(!result.stdout.includes(canary) && !result.stderr.includes(canary));
   });
 });
+
+describe("redaction on the terminal and the --json stream", () => {
+  const token = "canary-5e1d7b3a9f20c4e8";
+  // A quote in the value: the --json stream escapes it, so only a mask of the escaped form hides it.
+  const password = 'pass"word-8c41f07d';
+  const env = { HARNESS_CANARY_TOKEN: token, DEPLOY_PASSWORD: password };
+  const leaks = (text: string) =>
+    [token, password, JSON.stringify(password).slice(1, -1)].filter((s) => text.includes(s));
+
+  async function runLeaky(extra: string[]) {
+    const logs = await tempDir();
+    const args = ["run", "fixtures.io.leaky_failure", "-l", "secret", "--cases", FIXTURES];
+    return harness([...args, "--platform", "qemu", "--logs", logs, ...extra], { env });
+  }
+
+  it("masks a failing test's name and reason in the line view", async () => {
+    const result = await runLeaky([]);
+    assert.equal(result.exitCode, 1, result.stdout + result.stderr);
+    assert.deepEqual(leaks(result.stdout + result.stderr), [], result.stdout);
+    assert.match(result.stdout, /^ {10}fail: login with \*\*\*$/m);
+    assert.match(result.stdout, /^ {10}bail out: server refused \*\*\*$/m);
+  });
+
+  it("masks them in the --json stream, which stays valid JSON", async () => {
+    const result = await runLeaky(["--json"]);
+    assert.equal(result.exitCode, 1, result.stdout + result.stderr);
+    assert.deepEqual(leaks(result.stdout + result.stderr), [], result.stdout);
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { event: string; reasons?: string[] });
+    const finish = events.find((e) => e.event === "cell-finish");
+    assert.deepEqual(finish?.reasons, ["bail out: server refused ***", "fail: login with ***"]);
+  });
+
+  it("masks secrets in the errors the CLI prints", async () => {
+    const result = await harness(["run", "--cases", `missing-${token}`, "--platform", "qemu"], {
+      env,
+    });
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.deepEqual(leaks(result.stdout + result.stderr), [], result.stderr);
+    assert.match(result.stderr, /cases folder not found: \S*missing-\*\*\*/);
+  });
+});
