@@ -1,9 +1,12 @@
 // The serial console as the harness sees it: every byte kept in console.log with time offsets,
-// boot stages tracked, panics and silence turned into prompt failures, waits with deadlines.
+// boot stages tracked, kernel reports collected, panics, lockups and silence turned into prompt
+// failures, waits with deadlines.
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { HarnessError } from "../../errors.ts";
-import { fatalOf, stageOf, type BootStage } from "./patterns.ts";
+import { stageOf, type BootStage } from "./patterns.ts";
+import { KernelFindingsReader, type KernelFinding } from "./kernel-findings.ts";
+import { CLASS_TITLES } from "./kernel-reports.ts";
 
 const STAGE_ORDER: readonly BootStage[] = ["firmware", "kernel", "init", "test", "poweroff"];
 /** After a fatal line, this long is spent collecting the backtrace before the verdict. */
@@ -39,6 +42,7 @@ export class ConsoleWatcher {
   #failed = false;
   #silenceTimer: NodeJS.Timeout | undefined;
   #listeners: ((line: string) => void)[] = [];
+  readonly #reports = new KernelFindingsReader((finding) => this.#onFinding(finding));
 
   constructor(stream: Readable, log: Writable, silenceMs: number) {
     this.#log = log;
@@ -54,7 +58,7 @@ export class ConsoleWatcher {
     );
   }
 
-  /** Settles when the console shows a panic, an oops, a lockup, or stays silent too long. */
+  /** Settles when the console shows a panic, a lockup, a stall, a hung task, or stays silent too long. */
   get failure(): Promise<ConsoleFailure> {
     return this.#failure;
   }
@@ -62,6 +66,11 @@ export class ConsoleWatcher {
   /** True once a fatal line was seen; the failure follows within a few hundred ms. */
   get fatalSeen(): boolean {
     return this.#failed;
+  }
+
+  /** The kernel reports seen so far (WARNING, BUG, oops, KASAN, …), in console order. */
+  get kernelFindings(): readonly KernelFinding[] {
+    return this.#reports.findings;
   }
 
   /** The last lines of the console. */
@@ -127,11 +136,15 @@ export class ConsoleWatcher {
     });
   }
 
-  /** Stops the silence timer; the watcher keeps recording what still arrives. */
+  /** Stops the silence timer and reads the unfinished last line; the watcher keeps recording what still arrives. */
   close(): void {
     clearInterval(this.#silenceTimer);
-    if (this.#partial) this.#log.write(`${this.#stamp()} ${this.#partial}\n`);
+    if (this.#partial) {
+      this.#log.write(`${this.#stamp()} ${this.#partial}\n`);
+      this.#reports.read(this.#partial, this.#elapsedMs());
+    }
     this.#partial = "";
+    this.#reports.finish();
   }
 
   #receive(text: string): void {
@@ -151,17 +164,25 @@ export class ConsoleWatcher {
       this.stage = stage;
       this.stageTimesMs[stage] = Math.round(performance.now() - this.#startMs);
     }
-    const fatal = fatalOf(line);
-    if (fatal && !this.#failed) {
-      this.#failed = true;
-      this.stageTimesMs.fatal = Math.round(performance.now() - this.#startMs);
-      setTimeout(() => {
-        this.stageTimesMs.verdict = Math.round(performance.now() - this.#startMs);
-        this.#fail(new ConsoleFailure(`${fatal}: ${line.trim()}`, this.stage, this.tail()));
-      }, FATAL_GRACE_MS);
-    }
+    this.#reports.read(line, this.#elapsedMs());
     for (const waiter of [...this.#waiters]) waiter(line);
     for (const listener of this.#listeners) listener(line);
+  }
+
+  // A panic or a wedged kernel ends the cell; other reports are judged when the attempt ends.
+  #onFinding(finding: KernelFinding): void {
+    if (finding.effect !== "error" || this.#failed) return;
+    this.#failed = true;
+    this.stageTimesMs.fatal = Math.round(this.#elapsedMs());
+    setTimeout(() => {
+      this.stageTimesMs.verdict = Math.round(this.#elapsedMs());
+      const what = CLASS_TITLES[finding.class];
+      this.#fail(new ConsoleFailure(`${what}: ${finding.line}`, this.stage, this.tail()));
+    }, FATAL_GRACE_MS);
+  }
+
+  #elapsedMs(): number {
+    return performance.now() - this.#startMs;
   }
 
   #checkSilence(silenceMs: number): void {

@@ -1,4 +1,5 @@
 // What a console line says about the boot: which stage it reached, or that the kernel died.
+import { CLASS_EFFECTS, CLASS_TITLES, reportClassOfLine } from "./kernel-reports.ts";
 
 /** Boot stages in order. */
 export type BootStage = "firmware" | "kernel" | "init" | "test" | "poweroff";
@@ -14,21 +15,6 @@ export const STAGE_PATTERNS: readonly { stage: BootStage; pattern: RegExp }[] = 
   },
 ];
 
-/** Lines that mean the kernel is dead or wedged: the cell ends at once as error. */
-export const FATAL_PATTERNS: readonly { what: string; pattern: RegExp }[] = [
-  { what: "kernel panic", pattern: /Kernel panic - not syncing|---\[ end Kernel panic/ },
-  {
-    what: "oops",
-    pattern: /\bOops: |BUG: unable to handle|Unable to handle kernel|general protection fault/,
-  },
-  { what: "soft lockup", pattern: /BUG: soft lockup|watchdog: BUG: soft lockup/ },
-  {
-    what: "RCU stall",
-    pattern: /rcu: INFO: rcu_\w+ (self-)?detected stall|rcu_sched self-detected stall/,
-  },
-  { what: "init died", pattern: /Attempted to kill init/ },
-];
-
 /** The harness init's report of a container's exit status. */
 export const CONTAINER_EXIT = /harness-init: (onboot|onshutdown) (\S+) exited (\d+)/;
 
@@ -41,7 +27,8 @@ export function stageOf(line: string): BootStage | undefined {
   return [...STAGE_PATTERNS].reverse().find((s) => s.pattern.test(line))?.stage;
 }
 
-/** What a fatal line means, if it is one. */
+/** What a line means when it opens a kernel report that ends the cell at once (a panic, a lockup). */
 export function fatalOf(line: string): string | undefined {
-  return FATAL_PATTERNS.find((f) => f.pattern.test(line))?.what;
+  const kind = reportClassOfLine(line);
+  return kind && CLASS_EFFECTS[kind] === "error" ? CLASS_TITLES[kind] : undefined;
 }
