@@ -1,4 +1,6 @@
-// Ctrl-C and SIGTERM: the first cancels the run (cells stop, records are written); a second forces exit.
+// Ctrl-C and SIGTERM, counted. The first cancels the run: cells stop, temp folders go, the partial
+// record is written. The second hurries that along (no grace: every process group gets SIGKILL at
+// once) but still cleans up and records. Only a third kills every group synchronously and exits.
 
 /** The abort reason when the user or the system stops a run. */
 export class CancelledError extends Error {
@@ -10,14 +12,22 @@ export class CancelledError extends Error {
   }
 }
 
-/** Aborts `controller` on SIGINT/SIGTERM; returns a function that removes the handlers. */
-export function cancelOnSignals(controller: AbortController, onForce: () => void): () => void {
+/** What the second signal, and the third and later, do beyond cancelling. */
+export interface SignalActions {
+  /** Second signal: stop without grace, still clean up and record. */
+  hurry: () => void;
+  /** Third and later: kill what runs, synchronously, and exit. */
+  force: () => void;
+}
+
+/** Aborts `controller` on SIGINT/SIGTERM, then hurries, then forces; returns a function that removes the handlers. */
+export function cancelOnSignals(controller: AbortController, actions: SignalActions): () => void {
+  let received = 0;
   const handler = (signalName: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      onForce();
-      return;
-    }
-    controller.abort(new CancelledError(signalName));
+    received++;
+    if (received === 1) controller.abort(new CancelledError(signalName));
+    else if (received === 2) actions.hurry();
+    else actions.force();
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);

@@ -1,60 +1,16 @@
 // Host processes started in their own process group and tagged, so all of them can be stopped.
 import { execa } from "execa";
 import { readdir, readFile } from "node:fs/promises";
-import { readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import {
+  TOKEN_VARIABLE,
+  signalQuietly,
+  stopsHurried,
+  trackTree,
+  untrackTree,
+} from "./live-trees.ts";
 
-/** Environment variable that marks every process a cell started, children included. */
-export const TOKEN_VARIABLE = "HARNESS_PROCESS_TOKEN";
-
-// Trees still running, so a forced exit (second Ctrl-C, crash) can kill them synchronously.
-const liveTrees = new Map<string, number | undefined>();
-let exitHookInstalled = false;
-
-/** Registers a process (group) to be killed if the harness is forced to exit; `untrackTree` when it is gone. */
-export function trackTree(token: string, pid: number | undefined): void {
-  liveTrees.set(token, pid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", killLiveTreesNow);
-  }
-}
-
-/** Forgets a tree that has ended. */
-export function untrackTree(token: string): void {
-  liveTrees.delete(token);
-}
-
-/** Kills every tree still running, at once and synchronously; for exit paths that cannot wait. */
-export function killLiveTreesNow(): void {
-  for (const [token, pid] of liveTrees) {
-    if (pid) signalQuietly(-pid, "SIGKILL");
-    for (const tagged of pidsWithTokenSync(token)) signalQuietly(tagged, "SIGKILL");
-  }
-  liveTrees.clear();
-}
-
-function pidsWithTokenSync(token: string): number[] {
-  const needle = `${TOKEN_VARIABLE}=${token}`;
-  const pids: number[] = [];
-  // Hosts without /proc (macOS) rely on the process group alone.
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return pids;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(needle))
-        pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
+export { TOKEN_VARIABLE, killLiveTreesNow, trackTree, untrackTree } from "./live-trees.ts";
 
 /** How a tree's main process ended. */
 export interface TreeExit {
@@ -106,11 +62,14 @@ export async function runProcessTree(options: RunTreeOptions): Promise<TreeExit>
     options.signal.removeEventListener("abort", onAbort);
     // Background children may outlive the script; none may outlive the cell.
     await stopTree(child.pid, token, graceMs);
-    liveTrees.delete(token);
+    untrackTree(token);
   }
 }
 
-/** Stops a process group and any process carrying the token: SIGTERM, then SIGKILL after `graceMs`. */
+/**
+ * Stops a process group and any process carrying the token: SIGTERM, then SIGKILL after `graceMs`
+ * (at once after `hurryStops`, also when that comes in the middle of the grace).
+ */
 export async function stopTree(
   pid: number | undefined,
   token: string,
@@ -119,6 +78,10 @@ export async function stopTree(
   const targets = async () => [
     ...new Set([...(await pidsWithToken(token)), ...(pid ? [-pid] : [])]),
   ];
+  if (stopsHurried()) {
+    for (const target of await targets()) signalQuietly(target, "SIGKILL");
+    return;
+  }
   const tagged = await pidsWithToken(token);
   for (const target of new Set([...tagged, ...(pid ? [-pid] : [])]))
     signalQuietly(target, "SIGTERM");
@@ -129,7 +92,7 @@ export async function stopTree(
     return;
   }
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && (await pidsWithToken(token)).length > 0) {
+  while (!stopsHurried() && Date.now() < deadline && (await pidsWithToken(token)).length > 0) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // Whatever ignored SIGTERM, or dropped the token from its environment but kept the group, ends here.
@@ -156,12 +119,4 @@ export async function pidsWithToken(token: string): Promise<number[]> {
 async function isZombie(pid: string): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, "latin1").catch(() => "");
   return / Z /.test(stat.slice(stat.lastIndexOf(")")));
-}
-
-function signalQuietly(target: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(target, signal);
-  } catch {
-    // Already gone.
-  }
 }

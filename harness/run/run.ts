@@ -15,6 +15,7 @@ import { lineRenderer } from "../report/progress/line.ts";
 import { createRunDir, writeRunRecord } from "./run-dir.ts";
 import { GroupScripts } from "./groups.ts";
 import { runCells } from "./scheduler.ts";
+import { sweepStaleFolders } from "../util/owner-folder.ts";
 
 /** Everything decided before the run starts; all of it already validated. */
 export interface RunPlan {
@@ -49,6 +50,8 @@ export async function executeRun(
 ): Promise<{ record: RunRecord; runDir: string }> {
   const startedAt = new Date();
   const runDir = await createRunDir(plan.logsDir, plan.runId);
+  // What a killed run could not remove (its sockets, its console pipe) goes before this one starts.
+  await sweepStaleFolders();
   const progress = io.progress ?? lineRenderer(io.stdout);
   try {
     const record = await runAndRecord(plan, io.signal, runDir, progress, startedAt);

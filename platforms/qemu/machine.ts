@@ -1,8 +1,8 @@
-// A running qemu guest: the process (in its own group, tagged for cleanup), its console on stdout,
-// its results channel on a unix socket, and a stop() that always leaves nothing behind.
+// A running qemu guest: the process (in its own group, tagged for cleanup, dying with the
+// harness), its console on stdout, its results channel on a unix socket, and a stop() that always
+// leaves nothing behind.
 import { createServer, type Server, type Socket } from "node:net";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { randomUUID } from "node:crypto";
@@ -17,6 +17,8 @@ import {
 import type { BootedMachine, MachineExit } from "../types.ts";
 import { isPortConflict } from "./ports.ts";
 import { openConsoleFifo } from "./console-fifo.ts";
+import { diesWithHarness } from "./parent-death.ts";
+import { ownedTempFolder, removeOwnedFolder } from "../../harness/util/owner-folder.ts";
 
 /** Starts qemu with `argv` (the results socket already in it) and returns the machine. */
 export async function startQemu(
@@ -29,7 +31,7 @@ export async function startQemu(
 ): Promise<BootedMachine> {
   // Opened first: nothing else is running yet if it fails, and the caller's folder goes with it.
   const consoleFifo = await openConsoleFifo(socketDir).catch(async (error: unknown) => {
-    await rm(socketDir, { recursive: true, force: true });
+    await removeOwnedFolder(socketDir);
     throw error;
   });
   const results = withResults ? new PassThrough() : undefined;
@@ -47,11 +49,11 @@ export async function startQemu(
   } catch (error) {
     server?.close();
     consoleFifo.discard();
-    await rm(socketDir, { recursive: true, force: true });
+    await removeOwnedFolder(socketDir);
     throw error;
   }
   const token = randomUUID();
-  const [binary = "", ...args] = argv;
+  const [binary = "", ...args] = await diesWithHarness(argv);
   const child = execa(binary, args, {
     env: { [TOKEN_VARIABLE]: token },
     detached: true,
@@ -78,7 +80,7 @@ export async function startQemu(
       await consoleFifo.close(1000);
       server?.close();
       results?.end();
-      await rm(socketDir, { recursive: true, force: true });
+      await removeOwnedFolder(socketDir);
       await writeFile(join(stateDir, "qemu.stderr"), stderr);
     })());
   // A taken forwarded port makes qemu exit at once; only then is it worth a short wait before going on.
@@ -109,9 +111,12 @@ export async function startQemu(
   };
 }
 
-/** A short-lived private folder for sockets (unix socket paths must stay under ~100 bytes). */
+/**
+ * A short-lived private folder for sockets (unix socket paths must stay under ~100 bytes), named
+ * after this process so the next run removes it should this one be killed before it can.
+ */
 export function socketFolder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "hq-"));
+  return ownedTempFolder("hq-");
 }
 
 function listenForResults(path: string, sink: PassThrough): Promise<Server> {

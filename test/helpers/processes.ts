@@ -35,3 +35,27 @@ export async function processesMentioning(marker: string): Promise<number[]> {
   }
   return pids;
 }
+
+/** The socket folders (results socket's parent) of live qemu processes whose command line mentions `path`. */
+export async function qemuSocketFolders(path: string): Promise<string[]> {
+  const folders: string[] = [];
+  for (const pid of await qemuProcessesUnder(path)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+    const socket = /socket,id=results,path=([^\0,]+)\/results\.sock/.exec(cmdline);
+    if (socket?.[1]) folders.push(socket[1]);
+  }
+  return folders;
+}
+
+/** Resolves once `check` holds; rejects after `timeoutMs` naming `what`. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -54,13 +54,39 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 describe("a second Ctrl-C", () => {
-  it("exits at once and still leaves no child process", async () => {
-    const { child, marker } = await startHangingRun("fixtures.outcomes.hang");
+  it("hurries the stop but still leaves no child process, writes the record and exits 130", async () => {
+    const { child, marker, logs } = await startHangingRun("fixtures.outcomes.hang");
     child.kill("SIGINT");
     await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill("SIGINT");
     const result = await child;
     assert.equal(result.exitCode, 130, String(result.all));
     assert.deepEqual(await processesWithEnv(marker), []);
+    const record = JSON.parse(await readFile(join(logs, "cut", "run.json"), "utf8")) as RunRecord;
+    assert.equal(record.state, "interrupted");
+    assert.deepEqual(
+      record.cells.map((c) => [c.case, c.status]),
+      [["fixtures.outcomes.hang", "cancel"]],
+    );
+  });
+});
+
+describe("a third signal", () => {
+  it("exits at once, still leaving no child process", async () => {
+    const { child, marker } = await startHangingRun("fixtures.outcomes.hang");
+    for (const signal of ["SIGINT", "SIGINT", "SIGTERM"] as const) child.kill(signal);
+    const result = await child;
+    assert.equal(result.exitCode, 130, String(result.all));
+    assert.deepEqual(await processesWithEnv(marker), []);
+  });
+});
+
+describe("SIGKILL of the harness", () => {
+  it("takes a host script and its background children with it", async () => {
+    const { child, marker } = await startHangingRun("fixtures.outcomes.hang");
+    child.kill("SIGKILL");
+    await child;
+    // No code of the harness runs after SIGKILL: what stops the script is outside it.
+    await waitFor(async () => (await processesWithEnv(marker)).length === 0, 5000);
   });
 });
