@@ -1,6 +1,13 @@
 // The run record (run.json): inputs, host, and every cell with its status, timings, attempts and tests.
 import type { Outcome, TestPoint } from "./tap.ts";
 import type { Status } from "./status.ts";
+import type { KernelFinding } from "../drivers/serial/kernel-findings.ts";
+
+/** A kernel report read off the console (WARNING, BUG, KASAN, …), and the case entry that allowed it. */
+export interface KernelFindingRecord extends KernelFinding {
+  /** The case's `kernel: allow` entry whose pattern matched this WARNING's line. */
+  allowedBy?: { pattern: string; reason: string };
+}
 
 /** One phase of one attempt. */
 export interface PhaseRecord {
@@ -28,6 +35,8 @@ export interface AttemptRecord {
     /** The runner host (user@host:port) the guest ran on, on the remote platform. */
     runner?: string;
   };
+  /** Kernel reports seen on the console during this attempt, in console order. */
+  kernelFindings?: KernelFindingRecord[];
 }
 
 /** One cell of the matrix and how it ended. */

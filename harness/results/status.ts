@@ -1,6 +1,9 @@
 // Cell statuses, how a finished attempt earns one, and the run's exit code from them.
 import { EXIT } from "../errors.ts";
 import { isFailing, type TapSummary, type TestPoint } from "./tap.ts";
+import { expectsFailure } from "./tap-point.ts";
+import { kernelErrorReasons, kernelFailReasons } from "./kernel-findings.ts";
+import type { KernelFindingRecord } from "./run-record.ts";
 
 /** The status of a cell, as in the run record. */
 export type Status = "pass" | "fail" | "error" | "timeout" | "skip" | "cancel" | "flaky";
@@ -29,6 +32,8 @@ export interface AttemptOutcome {
   failures?: readonly string[];
   /** An infrastructure or boot problem that kept the test from giving a verdict. */
   infraError?: string;
+  /** Kernel reports read off the console; they fail (or, panics and a wedged kernel, error) the cell. */
+  kernelFindings?: readonly KernelFindingRecord[];
 }
 
 /** A status and the reasons behind it, most telling first. */
@@ -46,11 +51,17 @@ export function judge(outcome: AttemptOutcome): Verdict {
   if (outcome.timedOut)
     return { status: "timeout", reasons: ["deadline passed", ...failureReasons(outcome)] };
   if (outcome.infraError) return { status: "error", reasons: [outcome.infraError] };
+  // A panic or lockup whose line came too late to end the drive still makes the cell an error.
+  const kernelErrors = kernelErrorReasons(outcome.kernelFindings ?? []);
+  if (kernelErrors.length > 0) return { status: "error", reasons: kernelErrors };
   if (outcome.exitCode === CANCEL_EXIT_CODE)
     return { status: "cancel", reasons: ["the test cancelled itself (exit 253)"] };
   const reasons = failureReasons(outcome);
-  if (reasons.length > 0) return { status: "fail", reasons };
   const { tap } = outcome;
+  // Plan counts mean nothing in a stream the reader could not place: unreadable (error), not failed.
+  if (tap.parseProblems.length > 0 && reasons.length === tap.planProblems.length)
+    return { status: "error", reasons: [...tap.parseProblems, ...reasons] };
+  if (reasons.length > 0) return { status: "fail", reasons: [...reasons, ...tap.parseProblems] };
   if (tap.skipAll !== undefined) return { status: "skip", reasons: [tap.skipAll] };
   return { status: "pass", reasons: [] };
 }
@@ -69,15 +80,16 @@ function failureReasons(outcome: AttemptOutcome): string[] {
   );
   reasons.push(...outcome.tap.planProblems);
   reasons.push(...(outcome.failures ?? []));
+  reasons.push(...kernelFailReasons(outcome.kernelFindings ?? []));
   if (outcome.expect) reasons.push(...expectationProblems(outcome.tap, outcome.expect));
   return reasons;
 }
 
-/** Failing test points at any depth. */
+/** Failing test points at any depth, but not under a TODO or XFAIL point, which expects them. */
 export function failingTests(points: readonly TestPoint[]): TestPoint[] {
   return points.flatMap((point) => [
     ...(isFailing(point.outcome) ? [point] : []),
-    ...failingTests(point.children),
+    ...(expectsFailure(point.outcome) ? [] : failingTests(point.children)),
   ]);
 }
 
