@@ -11,6 +11,7 @@ import {
   type Node,
 } from "yaml";
 import { inputError, type HarnessError, type SourceLocation } from "../errors.ts";
+import { checkAliases, MAX_ALIASED_VALUES } from "./yaml-aliases.ts";
 
 /** A parsed YAML document that can locate any value in its source. */
 export interface YamlSource {
@@ -20,7 +21,7 @@ export interface YamlSource {
   locate(path: readonly (string | number)[], key?: boolean): SourceLocation;
 }
 
-/** Parses YAML text; syntax errors become located bad-input errors. */
+/** Parses YAML text; syntax errors and alias bombs become located bad-input errors. */
 export function parseYaml(
   file: string,
   text: string,
@@ -36,6 +37,8 @@ export function parseYaml(
     });
   });
   if (errors.length > 0) return { errors };
+  const aliasError = checkAliases(file, document, lineCounter);
+  if (aliasError) return { errors: [aliasError] };
   return { source: makeSource(file, document, lineCounter), errors };
 }
 
@@ -49,7 +52,8 @@ export async function readYaml(
 function makeSource(file: string, document: Document, lineCounter: LineCounter): YamlSource {
   return {
     file,
-    value: document.toJS({ maxAliasCount: 100 }) as unknown,
+    // checkAliases has bounded the aliases; yaml's own count stays as a second guard.
+    value: document.toJS({ maxAliasCount: MAX_ALIASED_VALUES }) as unknown,
     locate(path, key = false) {
       const node = findNode(document.contents, path, key) ?? document.contents;
       const offset = node?.range?.[0] ?? 0;
