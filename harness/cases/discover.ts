@@ -7,6 +7,7 @@ import { readCaseFile, caseTimeouts, sshSteps, type CaseFileFields } from "./cas
 import { parseLabels, labelsFromList, mergeLabels, NO_LABELS, type LabelSet } from "./labels.ts";
 import type { CaseGroup, TestCase } from "./types.ts";
 import { compareText } from "../util/compare.ts";
+import { globProblems } from "../util/glob.ts";
 
 /** Everything found under a cases folder, with every problem collected rather than thrown. */
 export interface Discovery {
@@ -34,7 +35,30 @@ export async function discoverCases(root: string): Promise<Discovery> {
   const rootGroup = await loadGroup(dir, undefined, errors);
   const cases: TestCase[] = [];
   await walk(dir, [rootGroup], cases, errors);
-  return { root: dir, cases, errors };
+  return { root: dir, cases, errors: [...errors, ...duplicateNames(cases)] };
+}
+
+// Names are ids: numeric prefixes are dropped, so 010_foo and 020_foo (or a test.sh case and a
+// case.yml one) in the same group would both be group.foo, and a run could not tell them apart.
+function duplicateNames(cases: readonly TestCase[]): HarnessError[] {
+  const first = new Map<string, TestCase>();
+  return cases.flatMap((testCase) => {
+    const earlier = first.get(testCase.name);
+    if (!earlier) {
+      first.set(testCase.name, testCase);
+      return [];
+    }
+    return [
+      inputError(
+        "EDUPCASE",
+        `two cases are named ${JSON.stringify(testCase.name)}: ${earlier.dir} and ${testCase.dir}`,
+        {
+          at: { file: testCase.dir },
+          hint: "rename one of the folders: numeric prefixes are dropped from case names",
+        },
+      ),
+    ];
+  });
 }
 
 async function walk(
@@ -132,6 +156,11 @@ async function loadCase(
       ? labelsFromList(fields.labels, `labels: of ${caseFile}`)
       : parseLabels(headers.labels ?? "", `# LABELS: of ${script}`);
     const inherited = groups.reduce((all, group) => mergeLabels(all, group.labels), NO_LABELS);
+    const globErrors = caseGlobProblems(fields, caseFile ?? dir);
+    if (globErrors.length > 0) {
+      errors.push(...globErrors);
+      return undefined;
+    }
     const steps = sshSteps(fields);
     if (fields.driver === "ssh" && !steps) {
       throw inputError("ECASEFILE", "driver: ssh needs ssh.steps", {
@@ -174,6 +203,16 @@ async function loadCase(
     errors.push(asInputError(error));
     return undefined;
   }
+}
+
+// The kernel and platform globs of case.yml, checked here so a bad one is reported with its file.
+function caseGlobProblems(fields: CaseFileFields, file: string): HarnessError[] {
+  const filters = [...(fields.exclude ?? []), ...(fields.skip ?? [])];
+  const globs = [
+    ...(fields.kernels ?? []),
+    ...filters.flatMap((filter) => [filter.kernel, filter.platform]),
+  ].filter((glob): glob is string => glob !== undefined);
+  return globProblems(globs, file);
 }
 
 // Only the harness's own input errors are collected; anything else is a bug and propagates.

@@ -1,7 +1,8 @@
 // Which discovered cases a run takes: name patterns (rtf's prefix match, or globs) and labels.
 import { labelsAllow, type LabelSet } from "./labels.ts";
 import type { TestCase } from "./types.ts";
-import { globToRegExp } from "../util/glob.ts";
+import { throwAll } from "../errors.ts";
+import { globMatch, globProblems, isGlob } from "../util/glob.ts";
 
 /** A case and whether the patterns and labels select it. */
 export interface Selection {
@@ -14,18 +15,17 @@ export interface Selection {
 export function matchesPatterns(name: string, patterns: readonly string[]): boolean {
   if (patterns.length === 0) return true;
   return patterns.some((pattern) =>
-    /[*?[]/.test(pattern)
-      ? globToRegExp(pattern).test(name)
-      : name === pattern || name.startsWith(pattern),
+    isGlob(pattern) ? globMatch(pattern, name) : name === pattern || name.startsWith(pattern),
   );
 }
 
-/** Marks every case selected or not, with the reason for those left out. */
+/** Marks every case selected or not, with the reason for those left out; bad globs all throw at once. */
 export function selectCases(
   cases: readonly TestCase[],
   patterns: readonly string[],
   active: LabelSet,
 ): Selection[] {
+  throwAll(globProblems(patterns.filter(isGlob), "the case patterns"));
   return cases.map((testCase) => {
     if (!matchesPatterns(testCase.name, patterns)) {
       return { testCase, selected: false, reason: "name does not match" };

@@ -1,8 +1,10 @@
 // The plan of a run from its flags: which cells (after --shard), where the record goes, how many
-// at once, retries and deadlines; all checked before anything is written.
+// at once, retries and deadlines; all checked before anything is written, the selected cases'
+// image YAML included, and a selection without cells is bad input.
 import { resolve, relative } from "node:path";
 import { cpus } from "node:os";
-import { inputError } from "../errors.ts";
+import { inputError, throwAll } from "../errors.ts";
+import { caseImageProblems } from "../cases/validate-selection.ts";
 import { parseShard, takeShard } from "../matrix/shard.ts";
 import { parseDurationMs } from "../util/duration.ts";
 import { labelList } from "../cases/labels.ts";
@@ -11,6 +13,7 @@ import type { RunPlan } from "../run/run.ts";
 import type { ParsedArgs } from "./args.ts";
 import { matrixRequest, selectedCells } from "./matrix-request.ts";
 import { loadSelection } from "./selection.ts";
+import { noCellsError } from "./no-cells.ts";
 
 /** The run `harness run` would make of `args`, run from `cwd` with the command line `argv`. */
 export async function planRun(
@@ -23,6 +26,9 @@ export async function planRun(
   const shardText = args.string("shard");
   const shard = shardText === undefined ? undefined : parseShard(shardText);
   const allCells = selectedCells(selection, request);
+  if (allCells.length === 0) throw noCellsError(args, selection, request);
+  // Every shard checks the whole selection, so a broken case fails all of them the same way.
+  throwAll(await caseImageProblems(allCells.map((cell) => cell.testCase)));
   const cells = shard ? takeShard(allCells, shard) : allCells;
   const parallel = args.integer("parallel", 1, 256) ?? cpus().length;
   const retries = args.integer("retries", 0, 10) ?? 0;

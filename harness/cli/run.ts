@@ -102,10 +102,10 @@ export const runCommand: Command = {
       io.cwd,
       io.env,
     );
+    // An empty selection is bad input (see planRun); an empty shard of a good one is recorded as run.
     if (plan.cells.length === 0) {
-      io.stderr.write(
-        "harness: no cells to run (check the patterns, labels, --platform and --arch)\n",
-      );
+      const shard = plan.inputs.shard;
+      io.stderr.write(`harness: no cells to run${shard ? ` in shard ${shard}` : ""}\n`);
     }
     const progress = progressRenderer(kind, io.stdout, choice);
     const { record } = await executeRun(plan, { stdout: io.stdout, signal: io.signal, progress });

@@ -5,6 +5,7 @@ import { hostInfo, hostLabels, type HostInfo } from "../cases/host-labels.ts";
 import { mergeLabels, parseLabels, type LabelSet } from "../cases/labels.ts";
 import { selectCases, type Selection } from "../cases/select.ts";
 import { throwAll } from "../errors.ts";
+import { globProblems, isGlob } from "../util/glob.ts";
 import type { ParsedArgs } from "./args.ts";
 
 /** The cases root, the active labels, and every case marked selected or not. */
@@ -22,7 +23,10 @@ export async function loadSelection(args: ParsedArgs, cwd: string): Promise<Case
   const host = hostInfo();
   const activeLabels = mergeLabels(requested, { set: new Set(hostLabels(host)), unset: new Set() });
   const discovery = await discoverCases(resolve(cwd, args.string("cases") ?? "cases"));
-  throwAll(discovery.errors);
+  throwAll([
+    ...discovery.errors,
+    ...globProblems(args.positionals.filter(isGlob), "the case patterns"),
+  ]);
   return {
     casesRoot: discovery.root,
     host,

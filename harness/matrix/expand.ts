@@ -1,6 +1,7 @@
 // Expands selected cases into cells: case × platform × arch × kernel × repeat, narrowed by each case.
 import type { Arch, CellFilter, TestCase } from "../cases/types.ts";
-import { globMatch } from "../util/glob.ts";
+import { throwAll } from "../errors.ts";
+import { globMatch, globProblems } from "../util/glob.ts";
 import { cellPath, type Cell } from "./cells.ts";
 import { DEFAULT_KERNEL, kernelNames } from "./kernels.ts";
 
@@ -19,6 +20,10 @@ export interface MatrixRequest {
 
 /** Expands cases into cells in a stable order: case, platform, arch, kernel, repetition. */
 export function expandMatrix(cases: readonly TestCase[], request: MatrixRequest): Cell[] {
+  throwAll([
+    ...globProblems(request.include ?? [], "--include"),
+    ...globProblems(request.exclude ?? [], "--exclude"),
+  ]);
   const cells: Cell[] = [];
   for (const testCase of cases) {
     for (const platform of request.platforms) {

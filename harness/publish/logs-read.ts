@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { globMatch } from "../util/glob.ts";
+import { globMatch, globProblem } from "../util/glob.ts";
 import type { Redact } from "../util/redact.ts";
 import { HarnessError } from "../errors.ts";
 import { gitIn, type Git } from "./git.ts";
@@ -62,6 +62,8 @@ export async function readPublishedRun(
 /** The entry for a given id, or the newest complete run matching the glob. */
 export function chooseRun(runs: readonly IndexEntry[], choice: RunChoice): IndexEntry | undefined {
   if ("runId" in choice) return runs.find((r) => r.runId === choice.runId);
+  const badGlob = globProblem(choice.match, "--match");
+  if (badGlob) throw badGlob;
   return [...runs]
     .filter((r) => r.state === "complete" && r.runId !== choice.exclude)
     .filter((r) => globMatch(choice.match, r.runId))
