@@ -3,8 +3,9 @@ import schema from "./case.schema.json" with { type: "json" };
 import { compileSchema, validateYaml } from "../util/schema.ts";
 import { readYaml } from "../util/yaml-source.ts";
 import { parseDurationMs } from "../util/duration.ts";
-import type { HarnessError } from "../errors.ts";
-import type { Arch, CaseTimeouts, CellFilter, SshStep } from "./types.ts";
+import { inputError, type HarnessError } from "../errors.ts";
+import type { YamlSource } from "../util/yaml-source.ts";
+import type { Arch, CaseTimeouts, CellFilter, KernelAllow, SshStep } from "./types.ts";
 
 const validate = compileSchema(schema);
 
@@ -36,6 +37,7 @@ export interface CaseFileFields {
     steps: { name: string; run: string; timeout?: string | number; exit?: number; tap?: boolean }[];
   };
   expect?: { plan?: number; tests?: string[] };
+  kernel?: { allow?: KernelAllow[] };
 }
 
 /** Reads and validates a case.yml; all problems come back as located errors. */
@@ -47,7 +49,30 @@ export async function readCaseFile(
   const value = source.value ?? {};
   const schemaErrors = validateYaml(validate, { ...source, value }, "ECASEFILE");
   if (schemaErrors.length > 0) return { errors: schemaErrors };
+  const patternErrors = allowPatternErrors(value, source);
+  if (patternErrors.length > 0) return { errors: patternErrors };
   return { fields: value, errors: [] };
+}
+
+// Each kernel.allow pattern must compile, so a typo is a bad-input error at its line, not a crash mid-run.
+function allowPatternErrors(fields: CaseFileFields, source: YamlSource): HarnessError[] {
+  return (fields.kernel?.allow ?? []).flatMap((entry, index) => {
+    try {
+      new RegExp(entry.pattern);
+      return [];
+    } catch (error) {
+      return [
+        inputError(
+          "ECASEFILE",
+          `kernel.allow[${index}].pattern is not a valid regular expression: ${(error as Error).message}`,
+          {
+            at: source.locate(["kernel", "allow", index, "pattern"]),
+            hint: "write a JavaScript regular expression, e.g. 'at drivers/foo/bar\\.c:\\d+'; escape ( [ . + with a backslash",
+          },
+        ),
+      ];
+    }
+  });
 }
 
 /** The case's deadlines in milliseconds. */

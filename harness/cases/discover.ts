@@ -198,6 +198,7 @@ async function loadCase(
       ...(fields.cpus ? { cpus: fields.cpus } : {}),
       ...(fields.results ? { results: fields.results } : {}),
       ...(fields.disks ? { disks: fields.disks.map((d) => d.size) } : {}),
+      ...(fields.kernel?.allow ? { kernelAllow: fields.kernel.allow } : {}),
     };
   } catch (error) {
     errors.push(asInputError(error));

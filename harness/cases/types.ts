@@ -15,6 +15,13 @@ export interface CellFilter {
   reason?: string;
 }
 
+/** A kernel WARNING a case expects: recorded, but not failing the cell. */
+export interface KernelAllow {
+  /** A regular expression matched against the WARNING's line. */
+  pattern: string;
+  reason: string;
+}
+
 /** Per-phase deadlines of a case, in milliseconds. */
 export interface CaseTimeouts {
   cellMs?: number;
@@ -74,5 +81,7 @@ export interface TestCase {
   /** Sizes ("512M", "2G") of blank disks to attach. */
   disks?: readonly string[];
   cpus?: number;
+  /** Kernel WARNINGs the case allows (case.yml kernel.allow). */
+  kernelAllow?: readonly KernelAllow[];
   files: { caseFile?: string; script?: string; image?: string };
 }
