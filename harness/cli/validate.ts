@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { discoverCases } from "../cases/discover.ts";
 import { readCaseFile } from "../cases/case-file.ts";
 import { validateImageFiles } from "../build/yaml/load.ts";
+import { caseImageProblems } from "../cases/validate-selection.ts";
 import { HarnessErrors, inputError, type HarnessError } from "../errors.ts";
 import type { Command } from "./command.ts";
 import { CASES_FLAG } from "./common-flags.ts";
@@ -28,16 +29,8 @@ export const validateCommand: Command = {
         const discovery = await discoverCases(path);
         errors.push(...discovery.errors);
         checked += discovery.cases.length;
-        for (const testCase of discovery.cases) {
-          // A script case's YAML is its script's input and may break LinuxKit's rules on purpose
-          // (000_build/070_volumes/002_rw_on_ro), so only its syntax is checked.
-          if (testCase.files.image)
-            errors.push(
-              ...(await validateImageFiles([testCase.files.image])).filter(
-                (error) => testCase.kind === "image" || error.code === "EYAML",
-              ),
-            );
-        }
+        // The same checks `harness run` makes of the cases it selects.
+        errors.push(...(await caseImageProblems(discovery.cases)));
       } else {
         checked++;
         errors.push(

@@ -62,6 +62,47 @@ describe("case discovery", () => {
     assert.match(errors[0]?.describe() ?? "", /a\/case\.yml:\d+:\d+: invalid YAML/);
   });
 
+  it("rejects cases that end up with one name, naming both folders", async () => {
+    const root = await tempDir();
+    const files: Record<string, string> = {
+      "010_grp/010_foo/test.sh": "#!/bin/sh\n# SUMMARY: script\n",
+      "010_grp/020_foo/case.yml": "summary: image\n",
+      "020_grp/010_foo/case.yml": "summary: another group folder, the same group name\n",
+      "010_grp/030_bar/case.yml": "summary: a different name\n",
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(root, path, ".."), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+    const { cases, errors } = await discoverCases(root);
+    assert.equal(cases.filter((c) => c.name === "grp.foo").length, 3);
+    assert.deepEqual(
+      errors.map((e) => [e.code, e.exitCode, e.message.replaceAll(root, "")]),
+      [
+        ["EDUPCASE", 2, 'two cases are named "grp.foo": /010_grp/010_foo and /010_grp/020_foo'],
+        ["EDUPCASE", 2, 'two cases are named "grp.foo": /010_grp/010_foo and /020_grp/010_foo'],
+      ],
+    );
+  });
+
+  it("reports a malformed kernel or platform glob in case.yml with its file", async () => {
+    const root = await tempDir();
+    await mkdir(join(root, "a"), { recursive: true });
+    await writeFile(
+      join(root, "a", "case.yml"),
+      'summary: x\nkernels: ["debian-[6"]\nskip: [{ platform: "q(", reason: r }]\n',
+    );
+    const { cases, errors } = await discoverCases(root);
+    assert.deepEqual(cases, []);
+    assert.deepEqual(
+      errors.map((e) => e.message.replace(root, "")),
+      [
+        'bad glob "debian-[6" in /a/case.yml: Missing closing: "]"',
+        'bad glob "q(" in /a/case.yml: Missing closing: ")"',
+      ],
+    );
+  });
+
   it("treats a missing cases folder as bad input", async () => {
     await assert.rejects(
       discoverCases("/nonexistent/cases"),

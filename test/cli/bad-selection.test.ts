@@ -206,3 +206,18 @@ describe("harness run with bad selections", function () {
     await assertNothingWritten(logs);
   });
 });
+
+describe("harness validate on a case tree", () => {
+  it("reports what harness run would stop at: no image, an unreadable included file", async () => {
+    const root = await tempDir("harness-validate-");
+    await writeTree(root, {
+      "010_grp/010_no_image/case.yml": "summary: no image\n",
+      "010_grp/020_missing_source/case.yml": "summary: includes a file that is not there\n",
+      "010_grp/020_missing_source/test.yml": GOOD_IMAGE,
+    });
+    const result = await harness(["validate", root]);
+    assert.equal(result.exitCode, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /010_no_image\/case\.yml: case grp\.no_image has no image YAML/);
+    assert.match(result.stderr, /020_missing_source\/test\.yml:10:5: files: source check\.sh/);
+  });
+});

@@ -81,6 +81,60 @@ describe("matrix expansion", () => {
   });
 });
 
+describe("matrix globs", () => {
+  const request = { platforms, arches: ["x86_64", "aarch64"] as const };
+
+  it("match whole cell ids, * crossing the case name's dots and the /", () => {
+    const cases = [fakeCase("packages.containerd.snapshotters"), fakeCase("packages.runc")];
+    const ids = (include: string[], exclude: string[] = []) =>
+      expandMatrix(cases, { ...request, include, exclude }).map((c) => c.id);
+    assert.deepEqual(ids(["*aarch64*"]), [
+      "packages.containerd.snapshotters/qemu-aarch64-debian-6.1-cloud",
+      "packages.runc/qemu-aarch64-debian-6.1-cloud",
+    ]);
+    assert.deepEqual(ids(["packages.containerd.*"], ["*/other-*"]), [
+      "packages.containerd.snapshotters/qemu-x86_64-debian-6.1-cloud",
+      "packages.containerd.snapshotters/qemu-aarch64-debian-6.1-cloud",
+    ]);
+    assert.deepEqual(ids(["packages.*/qemu-x86_64-*"], ["packages.containerd.*"]), [
+      "packages.runc/qemu-x86_64-debian-6.1-cloud",
+    ]);
+    assert.deepEqual(ids(["packages.runc/?emu-[a-x]*"]).length, 2);
+  });
+
+  it("match kernels and platforms of a case's own filters", () => {
+    const testCase = fakeCase("k", {
+      kernels: ["debian-6.1*"],
+      skip: [{ platform: "q*", reason: "r" }],
+    });
+    const cells = expandMatrix([testCase], {
+      ...request,
+      kernels: ["debian-6.1", "debian-6.1-rt", "debian-6.12"],
+    });
+    assert.deepEqual(
+      cells.filter((c) => c.arch === "x86_64").map((c) => [c.id, c.skipReason]),
+      [
+        ["k/qemu-x86_64-debian-6.1", "r"],
+        ["k/qemu-x86_64-debian-6.1-rt", "r"],
+        ["k/qemu-x86_64-debian-6.12", "r"],
+        ["k/other-x86_64-debian-6.1", undefined],
+        ["k/other-x86_64-debian-6.1-rt", undefined],
+        ["k/other-x86_64-debian-6.12", undefined],
+      ],
+    );
+  });
+
+  it("reject every malformed --include and --exclude at once, with its text", () => {
+    assert.throws(
+      () => expandMatrix([fakeCase("a")], { ...request, include: ["a/[x"], exclude: ["(b*"] }),
+      (error: HarnessError) =>
+        error.exitCode === 2 &&
+        /bad glob "a\/\[x" in --include/.test(error.describe()) &&
+        /bad glob "\(b\*" in --exclude/.test(error.describe()),
+    );
+  });
+});
+
 describe("sharding", () => {
   it("puts every cell of LinuxKit's tree in exactly one of 1/3, 2/3, 3/3", async function () {
     needCorpus(this);
