@@ -148,7 +148,11 @@ const CONFORMANCE: Record<string, Expected> = {
     reasons: [/skip-all plan/],
   },
   // The results stream may start with console output; the TAP starts at its first TAP line.
-  "tap13-console-noise-before-stream": { status: "pass", counts: { pass: 1 }, tree: ["fine: pass"] },
+  "tap13-console-noise-before-stream": {
+    status: "pass",
+    counts: { pass: 1 },
+    tree: ["fine: pass"],
+  },
   // TAP 12 style: no version line; a test line or a plan at column 0 starts the stream.
   "tap12-no-header-no-plan": {
     status: "fail",
@@ -290,7 +294,11 @@ const CONFORMANCE: Record<string, Expected> = {
   "ktap-kunit-console-timestamps": {
     status: "fail",
     counts: { pass: 1, fail: 1, timeout: 1 },
-    tree: ["list_sort: fail", "list_sort > list_sort_test: pass", "list_sort > list_sort_big: timeout"],
+    tree: [
+      "list_sort: fail",
+      "list_sort > list_sort_test: pass",
+      "list_sort > list_sort_big: timeout",
+    ],
     reasons: [/^timeout: list_sort > list_sort_big \(30s\)$/],
   },
   // Older kernels: 2 spaces a level.
@@ -369,7 +377,11 @@ describe("TAP and KTAP conformance", () => {
     it(rule, async () => {
       const tap = await parseTap(await readFile(`${FIXTURES}${rule}.tap`, "utf8"));
       const verdict = judge({ tap });
-      const seen = { status: verdict.status, counts: nonZero(tap.counts), tree: flatten(tap.tests) };
+      const seen = {
+        status: verdict.status,
+        counts: nonZero(tap.counts),
+        tree: flatten(tap.tests),
+      };
       const want = { status: expected.status, counts: expected.counts, tree: expected.tree };
       assert.deepEqual(seen, want, `reasons: ${JSON.stringify(verdict.reasons)}`);
       for (const reason of expected.reasons ?? []) {
