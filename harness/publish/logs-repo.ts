@@ -1,8 +1,6 @@
 // Publishing a run to the logs repository: the run on its own orphan branch `runs/<run-id>`, then
 // its entry in the index branch. Pushes that lose a race are retried; a republish pushes nothing.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { ownedTempFolder, removeOwnedFolder } from "../util/owner-folder.ts";
 import type { Redact } from "../util/redact.ts";
 import { withBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 import { writeCommit } from "./fast-import.ts";
@@ -43,7 +41,8 @@ export interface LogsPublishResult {
 
 /** Pushes the run's branch, then its index entry; returns what changed. */
 export async function publishToLogsRepo(options: LogsPublishOptions): Promise<LogsPublishResult> {
-  const scratch = await mkdtemp(join(tmpdir(), "harness-publish-"));
+  // Named after this process: should it be killed, the next run removes the clone.
+  const scratch = await ownedTempFolder("harness-publish-");
   try {
     const base = gitIn(scratch, options);
     const git = options.wrapGit ? options.wrapGit(base) : base;
@@ -56,7 +55,7 @@ export async function publishToLogsRepo(options: LogsPublishOptions): Promise<Lo
     );
     return { branch, ...run, indexUpdated };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await removeOwnedFolder(scratch);
   }
 }
 

@@ -1,8 +1,7 @@
 // A vpnkit for one guest: it listens for hyperkit's virtio-vpnkit NIC on a unix socket and turns
 // the guest's traffic into the host's own connections, so VPNs and firewalls on the Mac still
 // apply. The socket lives in a short temporary folder (unix socket paths stop near 100 bytes).
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { execa } from "execa";
@@ -13,6 +12,7 @@ import {
   untrackTree,
   TOKEN_VARIABLE,
 } from "../../harness/run/process-tree.ts";
+import { ownedTempFolder, removeOwnedFolder } from "../../harness/util/owner-folder.ts";
 
 /** A running vpnkit. */
 export interface Vpnkit {
@@ -26,7 +26,8 @@ const START_TIMEOUT_MS = 10_000;
 
 /** Starts `binary` listening on a fresh socket and waits until the socket exists. */
 export async function startVpnkit(binary: string, graceMs: number): Promise<Vpnkit> {
-  const dir = await mkdtemp(join(tmpdir(), "hk-"));
+  // Named after this process: should it be killed, the next run removes the folder.
+  const dir = await ownedTempFolder("hk-");
   const socket = join(dir, "eth.sock");
   const token = randomUUID();
   const child = execa(binary, ["--ethernet", socket, "--port", join(dir, "port.sock")], {
@@ -44,7 +45,7 @@ export async function startVpnkit(binary: string, graceMs: number): Promise<Vpnk
     (stopping ??= (async () => {
       await stopTree(child.pid, token, graceMs);
       await exited;
-      await rm(dir, { recursive: true, force: true });
+      await removeOwnedFolder(dir);
     })());
   const deadline = Date.now() + START_TIMEOUT_MS;
   let ended = false;
