@@ -84,10 +84,13 @@ export async function runAttempt(
   await consoleLog.finished;
   const tap = outcome.tap ?? (await results.end());
   await writeFile(join(setup.cellDir, "results.tap"), redact(results.tapText()));
+  // After teardown: the console's last lines (a WARNING just before poweroff) are in by now.
+  const kernelFindings = executor.kernelFindings?.() ?? [];
   const verdict = judge({
     ...outcome,
     ...drive,
     tap,
+    kernelFindings,
     ...(setup.cell.testCase.expect ? { expect: setup.cell.testCase.expect } : {}),
   });
   const record: AttemptRecord = {
@@ -100,6 +103,7 @@ export async function runAttempt(
     ...("exitCode" in drive ? { exitCode: drive.exitCode ?? null } : {}),
     ...("signal" in drive ? { signal: drive.signal ?? null } : {}),
     ...(executor.machineInfo?.() ? { machine: executor.machineInfo() as MachineInfo } : {}),
+    ...(kernelFindings.length > 0 ? { kernelFindings } : {}),
   };
   return { record, tap };
 }

@@ -7,6 +7,7 @@ import type { Writable } from "node:stream";
 import type { PhaseName } from "./lifecycle.ts";
 import type { BootStage } from "../drivers/serial/patterns.ts";
 import type { Platform } from "../../platforms/types.ts";
+import type { KernelFindingRecord } from "../results/run-record.ts";
 
 /** Where a running cell is: its lifecycle phase, or the boot stage its console reached. */
 export type CellStage = PhaseName | BootStage;
@@ -61,4 +62,6 @@ export interface CellExecutor {
   teardown(context: AttemptContext): Promise<void>;
   /** What ran the attempt, also when it failed before drive. */
   machineInfo?(): MachineInfo | undefined;
+  /** Kernel reports its console showed; read after teardown, once the console has closed. */
+  kernelFindings?(): KernelFindingRecord[];
 }

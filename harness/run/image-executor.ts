@@ -15,6 +15,8 @@ import { abortReason } from "./deadline.ts";
 import { authorizedKeyYaml, driveOverSsh, runKeyPair } from "./ssh-drive.ts";
 import { ConsoleWatcher } from "../drivers/serial/console.ts";
 import { BANNER, CONTAINER_EXIT } from "../drivers/serial/patterns.ts";
+import { applyAllowances } from "../drivers/serial/kernel-allow.ts";
+import type { KernelAllow } from "../cases/types.ts";
 import type { CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
 
 const MINUTE = 60_000;
@@ -37,6 +39,7 @@ export function imageExecutor(): CellExecutor {
   let consoleEnded: Promise<unknown> = Promise.resolve();
   let key: { privateKeyPath: string; publicKey: string } | undefined;
   let disks: string[] = [];
+  let kernelAllow: readonly KernelAllow[] = [];
   // Where the platform has no results channel, the init prefixes result lines on the console with this.
   const marker = randomBytes(6).toString("hex");
 
@@ -71,6 +74,7 @@ export function imageExecutor(): CellExecutor {
 
     async boot(context) {
       const { cell } = context;
+      kernelAllow = cell.testCase.kernelAllow ?? [];
       const dir = join(context.cellDir, "image");
       disks = await blankDisks(context.cellDir, cell.testCase.disks ?? []);
       const platform = platformOf(context);
@@ -197,9 +201,17 @@ export function imageExecutor(): CellExecutor {
     },
 
     async teardown() {
-      watcher?.close();
-      await machine?.stop();
+      // The machine first: stopping it drains the console, so its last line is read on close().
+      try {
+        await machine?.stop();
+      } finally {
+        watcher?.close();
+      }
       for (const disk of disks) await rm(disk, { force: true });
+    },
+
+    kernelFindings() {
+      return watcher ? applyAllowances(watcher.kernelFindings, kernelAllow) : [];
     },
 
     machineInfo(): MachineInfo | undefined {
