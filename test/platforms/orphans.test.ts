@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunRecord } from "../../harness/results/run-record.ts";
+import { ownedTempFolder, removeOwnedFolder } from "../../harness/util/owner-folder.ts";
 import { FIXTURES, REPO, harness, startHarness, tempDir } from "../helpers/cli.ts";
 import { qemuProcessesUnder, qemuSocketFolders, waitUntil } from "../helpers/processes.ts";
 
@@ -77,9 +78,11 @@ describe("nothing left behind", function () {
       );
     });
 
-    it("leaves a socket folder the next run removes", async () => {
+    it("leaves a socket folder the next run removes, keeping a live owner's", async () => {
       assert.ok(folders.length > 0, "the previous test found the killed run's folder");
       for (const folder of folders) assert.ok(existsSync(folder), `${folder} left by SIGKILL`);
+      // This test's own process is alive: its folder must survive the sweep.
+      const live = await ownedTempFolder("hq-");
       const next = await harness([
         "run",
         "fixtures.outcomes.pass",
@@ -92,6 +95,8 @@ describe("nothing left behind", function () {
       ]);
       assert.equal(next.exitCode, 0, next.stdout);
       for (const folder of folders) assert.equal(existsSync(folder), false, `${folder} removed`);
+      assert.ok(existsSync(live), `${live} of a live owner kept`);
+      await removeOwnedFolder(live);
     });
   });
 
