@@ -66,6 +66,26 @@ describe("TAP and KTAP results", () => {
     assert.equal(collector.tapText(), "TAP version 13\n1..1\nok 1 - fine\n");
   });
 
+  it("starts a stream at a test line with no version line, and strips kernel timestamps, across chunks", async () => {
+    const collector = new TapCollector();
+    for (const chunk of [
+      "[    0.1] booting\n[    1.2] o",
+      "k 1 - up\n[    1.3] not ok 2 - d",
+      "own\n",
+    ])
+      collector.write(chunk);
+    const tap = await collector.end();
+    assert.deepEqual(
+      tap.tests.map((t) => [t.name, t.outcome]),
+      [
+        ["up", "pass"],
+        ["down", "fail"],
+      ],
+    );
+    assert.equal(collector.tapText(), "[    1.2] ok 1 - up\n[    1.3] not ok 2 - down\n");
+    assert.equal(judge({ tap, exitCode: 0 }).status, "fail");
+  });
+
   it("reports a skip-all plan as skip, and no TAP at all as a plain exit-code verdict", async () => {
     assert.equal(judge({ tap: await parseTap("1..0 # SKIP no kvm\n") }).status, "skip");
     assert.equal(judge({ tap: await parseTap("hello\n"), exitCode: 0 }).status, "pass");
