@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { CellRecord, RunRecord } from "../results/run-record.ts";
 import type { Status } from "../results/status.ts";
 import { formatDuration } from "../util/duration.ts";
+import { findingReason } from "../results/kernel-findings.ts";
 
 const LABEL: Record<Status, string> = {
   pass: "PASS",
@@ -22,6 +23,11 @@ export function printCell(out: Writable, cell: CellRecord, runDir?: string): voi
   out.write(
     `${LABEL[cell.status].padEnd(7)} ${formatDuration(cell.durationMs).padStart(7)}  ${cell.id}\n`,
   );
+  // A pass with an allowed kernel WARNING says so: the WARNING is still in run.json and the report.
+  for (const finding of cell.attempts.at(-1)?.kernelFindings ?? []) {
+    if (finding.allowedBy)
+      out.write(`          allowed (${finding.allowedBy.reason}): ${findingReason(finding)}\n`);
+  }
   if (cell.status === "pass") return;
   for (const reason of cell.reasons.slice(0, MAX_REASONS))
     out.write(`          ${reason.split("\n")[0]}\n`);

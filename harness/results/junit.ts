@@ -1,5 +1,6 @@
 // junit.xml for CI tools: one testsuite per case, one testcase per cell.
-import type { CellRecord, RunRecord } from "./run-record.ts";
+import type { CellRecord, KernelFindingRecord, RunRecord } from "./run-record.ts";
+import { findingReason } from "./kernel-findings.ts";
 
 /** XML-escapes text, dropping characters XML cannot carry. */
 export function xmlEscape(text: string): string {
@@ -44,8 +45,9 @@ function suite(name: string, cells: CellRecord[]): string {
 function testcase(cell: CellRecord): string {
   const open = `    <testcase classname="${xmlEscape(cell.case)}" name="${xmlEscape(cellLabel(cell))}" time="${seconds(cell.durationMs)}"`;
   const message = xmlEscape(cell.reasons[0] ?? cell.status);
+  const findings = cell.attempts.at(-1)?.kernelFindings ?? [];
   const body = xmlEscape(
-    `${cell.reasons.join("\n")}\nreproduce: ${cell.reproduce}\nlogs: ${cell.dir}`,
+    `${cell.reasons.join("\n")}\nreproduce: ${cell.reproduce}\nlogs: ${cell.dir}${findingsText(findings)}`,
   );
   switch (cell.status) {
     case "fail":
@@ -59,8 +61,20 @@ function testcase(cell: CellRecord): string {
     case "flaky":
       return `${open}>\n      <system-out>${xmlEscape(`flaky: ${cell.reasons.join("; ")}`)}</system-out>\n    </testcase>`;
     default:
-      return `${open}/>`;
+      return findings.length > 0
+        ? `${open}>\n      <system-out>${xmlEscape(findingsText(findings).trimStart())}</system-out>\n    </testcase>`
+        : `${open}/>`;
   }
+}
+
+// Each kernel report with its console lines, so a CI tool shows the trace beside the failure.
+function findingsText(findings: readonly KernelFindingRecord[]): string {
+  return findings
+    .map((f) => {
+      const allowed = f.allowedBy ? ` (allowed: ${f.allowedBy.reason})` : "";
+      return `\n\n${findingReason(f)}${allowed}\n${f.excerpt.join("\n")}`;
+    })
+    .join("");
 }
 
 /** "platform-arch-kernel" (with the repetition) for a cell. */

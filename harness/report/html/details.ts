@@ -7,6 +7,7 @@ import type { CellEvidence, Excerpt } from "./evidence.ts";
 import { hrefOf, html, printable, type Html } from "./escape.ts";
 import { testsHtml } from "./tests.ts";
 import { timingsHtml } from "./timings.ts";
+import { findingsHtml } from "./findings.ts";
 
 /** What the details of one cell are made of. */
 export interface CellView {
@@ -52,6 +53,7 @@ export function detailsHtml(view: CellView): Html {
       }
     </dl>
     ${timingsHtml(cell)} ${testsHtml(cell.tests)}
+    ${findingsHtml(cell.attempts.at(-1)?.kernelFindings)}
     ${evidence.failingTap ? excerptHtml("Failing TAP lines", evidence.failingTap) : ""}
     ${evidence.console ? excerptHtml("Console", evidence.console) : ""}
     ${cell.attempts.length > 1 ? attemptsHtml(cell.attempts) : ""} ${reproduceHtml(cell)}

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { CellRecord } from "../../results/run-record.ts";
 import { CONTAINER_EXIT, fatalOf } from "../../drivers/serial/patterns.ts";
+import { reportClassOfLine } from "../../drivers/serial/kernel-reports.ts";
 import { printable } from "./escape.ts";
 import { compareText } from "../../util/compare.ts";
 
@@ -148,7 +149,8 @@ export async function consoleExcerptOf(
 }
 
 function isFailureLine(line: string): boolean {
-  if (fatalOf(line) !== undefined || NOT_OK.test(line) || /Bail out!/.test(line)) return true;
+  if (reportClassOfLine(line) !== undefined || NOT_OK.test(line) || /Bail out!/.test(line))
+    return true;
   const exit = CONTAINER_EXIT.exec(line);
   return exit !== null && exit[3] !== "0";
 }

@@ -82,6 +82,7 @@ pre.log{background:#0d1117;color:#e6edf3;padding:8px 0;border-radius:6px;overflo
 pre.log .line{display:block;padding:0 10px;white-space:pre}
 pre.log .line i{color:#6e7681;font-style:normal;user-select:none}
 pre.log .mark{background:#5a1e24;color:#ffdcd7;font-weight:700}
+.finding{margin:6px 0 2px}.finding-fail,.finding-error{color:#cf222e;font-weight:600}.finding-allowed{color:#656d76}
 pre.command{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;white-space:pre-wrap;word-break:break-all}
 .tests{list-style:none;padding-left:4px;margin:4px 0}.tests .tests{padding-left:22px}.tests li{margin:1px 0}
 .attempts{border-collapse:collapse}.attempts td,.attempts th{padding:2px 8px;text-align:left;border-bottom:1px solid #eaeef2}
