@@ -1,5 +1,7 @@
 // The kernel names a matrix may use: Debian's 6.1 and 6.12 series in generic, cloud and rt flavours.
 import type { Arch } from "../cases/types.ts";
+import { resolve } from "node:path";
+import { checkKernelFile, FILE_KERNEL_PREFIX } from "../build/kernels/kernel-file-check.ts";
 import { inputError } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
 
@@ -43,10 +45,26 @@ export function kernelNames(arch?: Arch): string[] {
 export function checkKernelNames(names: readonly string[], flag = "--kernel"): void {
   const known = kernelNames();
   for (const name of names) {
+    if (name.startsWith(FILE_KERNEL_PREFIX)) checkFileKernel(name, flag);
     if (!known.includes(name)) {
       throw inputError("EKERNELNOTFOUND", `unknown kernel ${JSON.stringify(name)} in ${flag}`, {
         hint: `${choicesHint(name, known)}; \`harness kernels\` lists them`,
       });
     }
   }
+}
+
+// A kernel file is checked first, so a missing or wrong file is reported as what it is; a good one
+// still only goes with `harness build`, as cells are named after matrix kernels.
+function checkFileKernel(spec: string, flag: string): never {
+  const path = resolve(spec.slice(FILE_KERNEL_PREFIX.length));
+  if (path === resolve()) {
+    throw inputError("EKERNELFILE", `${flag} ${spec} names no file`, {
+      hint: "e.g. --kernel file:./vmlinuz",
+    });
+  }
+  checkKernelFile(path);
+  throw inputError("EKERNELFILE", `${flag} ${spec}: a kernel file goes with harness build only`, {
+    hint: `build the image with \`harness build FILE.yml --kernel ${spec}\`; runs take the kernel names \`harness kernels\` lists`,
+  });
 }

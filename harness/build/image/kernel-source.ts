@@ -8,6 +8,7 @@ import type { OciStore } from "../oci/store.ts";
 import { fetchDebianKernel, type FetchedKernel } from "../kernels/debian.ts";
 import { fetchImageKernel, type ImageKernelRequest } from "../kernels/linuxkit-image.ts";
 import { FILE_KERNEL_PREFIX, localFileKernel, localKernelStamp } from "../kernels/local-file.ts";
+import { checkKernelFile } from "../kernels/kernel-file-check.ts";
 import { DEFAULT_KERNEL } from "../../matrix/kernels.ts";
 import { KERNEL_REPOSITORY } from "./images.ts";
 
@@ -37,6 +38,8 @@ export function chooseKernel(
       throw inputError("EKERNELFILE", `--kernel ${requested} names no file`, {
         hint: "e.g. --kernel file:./vmlinuz",
       });
+    // Before anything is fetched or built: a missing or wrong file is the user's to fix.
+    checkKernelFile(path);
     return { kind: "file", path, ...(modules !== undefined ? { modules } : {}) };
   }
   if (modules !== undefined) {

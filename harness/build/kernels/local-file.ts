@@ -1,16 +1,15 @@
 // `--kernel file:PATH`: a kernel binary from the local disk, with modules from --kernel-modules or none.
 import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Arch } from "../../cases/types.ts";
 import { inputError } from "../../errors.ts";
 import type { FetchedKernel } from "./debian.ts";
+import { checkKernelFile, FILE_KERNEL_PREFIX } from "./kernel-file-check.ts";
 import { inspectKernelFile } from "./kernel-release.ts";
 import { fileStamp, sha256File } from "./file-stamp.ts";
 import { localModules, modulesStamp } from "./local-modules.ts";
 
-/** The prefix of a kernel spec that names a local file. */
-export const FILE_KERNEL_PREFIX = "file:";
+export { FILE_KERNEL_PREFIX } from "./kernel-file-check.ts";
 
 /** The kernel at `path` for `arch`; `modules` (a folder or tarball) is optional. */
 export async function localFileKernel(
@@ -21,16 +20,7 @@ export async function localFileKernel(
   signal?: AbortSignal,
 ): Promise<FetchedKernel> {
   const vmlinuz = resolve(path);
-  const info = await stat(vmlinuz).catch(() => undefined);
-  if (!info?.isFile()) {
-    throw inputError(
-      "EKERNELFILE",
-      `kernel file ${path} ${info ? "is not a file" : "does not exist"}`,
-      {
-        hint: "pass --kernel file:PATH with the path of a kernel binary (vmlinuz, bzImage or Image)",
-      },
-    );
-  }
+  checkKernelFile(vmlinuz);
   const facts = await inspectKernelFile(vmlinuz);
   if (facts.arch && facts.arch !== arch) {
     throw inputError("EKERNELFILE", `kernel file ${path} is an ${facts.arch} kernel, not ${arch}`, {
