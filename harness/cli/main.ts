@@ -30,4 +30,16 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
   argv: process.argv.slice(2),
 });
-process.exitCode = controller.signal.aborted ? INTERRUPTED : code;
+if (controller.signal.aborted) {
+  // A natural exit puts the default signal actions back while Node tears down, so a second
+  // Ctrl-C landing then would end the process by that signal, run recorded but no 130. An
+  // explicit exit keeps the handlers to the end; output is flushed first (pipes are
+  // asynchronous on macOS).
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(INTERRUPTED);
+}
+process.exitCode = code;
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
