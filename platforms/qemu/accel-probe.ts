@@ -7,6 +7,7 @@ import { execa } from "execa";
 import type { Arch } from "../../harness/cases/types.ts";
 import { binaryIdentity } from "./binary.ts";
 import { machineArgs } from "./command-line.ts";
+import { diesWithHarness } from "./parent-death.ts";
 
 /** The accelerator a guest of an arch gets on this host, and why. */
 export interface AccelVerdict {
@@ -62,32 +63,31 @@ async function probeKvm(arch: Arch, cacheDir: string, signal?: AbortSignal): Pro
   const image = join(cacheDir, "accel", "probe.img");
   await mkdir(join(cacheDir, "accel"), { recursive: true });
   await writeFile(image, probeBootSector());
-  const result = await execa(
+  // The probe guest halts and waits for the timeout: a killed harness must not leave it halted forever.
+  const [binary = "", ...args] = await diesWithHarness([
     "qemu-system-x86_64",
-    [
-      ...machineArgs("x86_64", "kvm"),
-      "-m",
-      "64",
-      "-nodefaults",
-      "-display",
-      "none",
-      "-monitor",
-      "none",
-      "-serial",
-      "stdio",
-      "-no-reboot",
-      "-drive",
-      `file=${image},format=raw,if=ide`,
-    ],
-    {
-      reject: false,
-      timeout: PROBE_TIMEOUT_MS,
-      ...(signal ? { cancelSignal: signal } : {}),
-      all: true,
-      buffer: true,
-      stdin: "ignore",
-    },
-  );
+    ...machineArgs("x86_64", "kvm"),
+    "-m",
+    "64",
+    "-nodefaults",
+    "-display",
+    "none",
+    "-monitor",
+    "none",
+    "-serial",
+    "stdio",
+    "-no-reboot",
+    "-drive",
+    `file=${image},format=raw,if=ide`,
+  ]);
+  const result = await execa(binary, args, {
+    reject: false,
+    timeout: PROBE_TIMEOUT_MS,
+    ...(signal ? { cancelSignal: signal } : {}),
+    all: true,
+    buffer: true,
+    stdin: "ignore",
+  });
   const output = String(result.all);
   if (output.includes("KVM-OK"))
     return { accelerator: "kvm", reason: "a probe guest booted with KVM" };
