@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { parseTap, type Outcome, type TestPoint } from "../../harness/results/tap.ts";
+import { TapCollector, parseTap, type Outcome, type TestPoint } from "../../harness/results/tap.ts";
 import { judge } from "../../harness/results/status.ts";
 import { KTAP_ROWS } from "./tap-conformance/ktap.ts";
 import { TAP13_ROWS } from "./tap-conformance/tap13.ts";
@@ -14,6 +14,15 @@ const CONFORMANCE = { ...TAP13_ROWS, ...TAP14_ROWS, ...KTAP_ROWS };
 
 function flatten(points: readonly TestPoint[]): string[] {
   return points.flatMap((p) => [`${p.path.join(" > ")}: ${p.outcome}`, ...flatten(p.children)]);
+}
+
+// A small seeded generator, so a failing split can be replayed.
+function chunkSizes(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return 1 + (state % 17);
+  };
 }
 
 function nonZero(counts: Record<Outcome, number>): Partial<Record<Outcome, number>> {
@@ -48,4 +57,24 @@ describe("TAP and KTAP conformance", () => {
       }
     });
   }
+
+  // A loaded machine delivers the same bytes in other pieces: the verdict must not depend on them.
+  it("gives every fixture the same verdict however its bytes are split", async () => {
+    for (const rule of Object.keys(CONFORMANCE)) {
+      const text = await readFile(`${FIXTURES}${rule}.tap`, "utf8");
+      const whole = await parseTap(text);
+      for (const seed of [1, 7, 42]) {
+        const collector = new TapCollector();
+        const next = chunkSizes(seed);
+        for (let at = 0; at < text.length;) {
+          const size = next();
+          collector.write(text.slice(at, at + size));
+          at += size;
+        }
+        const split = await collector.end();
+        assert.deepEqual(split, whole, `${rule} split with seed ${seed}`);
+        assert.deepEqual(judge({ tap: split }), judge({ tap: whole }), rule);
+      }
+    }
+  });
 });
