@@ -1,7 +1,9 @@
-// Where the builder keeps things: the cache (HARNESS_CACHE or .cache/), the store, the pkg/ recipes.
+// Where the builder keeps things: the cache (HARNESS_CACHE, a clone's .cache/ or the user's cache
+// folder for an installed copy), the store, the pkg/ recipes.
 import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 import { OciStore } from "./oci/store.ts";
+import { cacheHome } from "../util/cache-home.ts";
 
 /** The repository root (the folder holding harness/ and pkg/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -15,7 +17,7 @@ export interface BuildContext {
 
 /** The build context for an environment: HARNESS_CACHE overrides the cache folder. */
 export function buildContext(env: NodeJS.ProcessEnv): BuildContext {
-  const cacheDir = env.HARNESS_CACHE ? resolve(env.HARNESS_CACHE) : join(REPO_ROOT, ".cache");
+  const cacheDir = cacheHome(REPO_ROOT, env);
   return {
     cacheDir,
     pkgRoot: join(REPO_ROOT, "pkg"),

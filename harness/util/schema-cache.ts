@@ -6,9 +6,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Ajv as AjvClass, ValidateFunction } from "ajv";
+import { isInstalledCopy, userCacheDir } from "./cache-home.ts";
 
 const require = createRequire(import.meta.url);
-const CACHE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".cache", "ajv");
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// Keyed by the schema alone, so one cache serves every run (HARNESS_CACHE is for builds).
+const CACHE = join(isInstalledCopy(ROOT) ? userCacheDir() : join(ROOT, ".cache"), "ajv");
 const OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
 
 /** The validator for `schema`: from the disk cache, else compiled now (and cached). */

@@ -7,6 +7,7 @@ import { assertDigest, sha256Digest, writeBlob } from "./blob-file.ts";
 import { imageConfigFor } from "./image-config.ts";
 import { ensureLayout, readLayoutIndex, refNameOf, withRef, writeLayoutIndex } from "./layout.ts";
 import { withFileLock } from "./lock.ts";
+import { cacheHome } from "../../util/cache-home.ts";
 import { formatPlatform, samePlatform } from "./platform.ts";
 import { formatReference, normalizeReference, parseReference } from "./reference.ts";
 import { configPlatform, readConfig, readDocument, resolveDescriptor } from "./resolve.ts";
@@ -37,10 +38,9 @@ export class OciStore {
     this.root = root;
   }
 
-  /** `$HARNESS_CACHE/oci` when set, else `<repoRoot>/.cache/oci`. */
+  /** `oci` in the cache folder: `$HARNESS_CACHE`, `<repoRoot>/.cache` or the user's cache. */
   static defaultRoot(env: NodeJS.ProcessEnv, repoRoot: string): string {
-    const cache = env.HARNESS_CACHE;
-    return cache ? join(cache, "oci") : join(repoRoot, ".cache", "oci");
+    return join(cacheHome(repoRoot, env), "oci");
   }
 
   /** Stores bytes as a blob (a no-op when it is already there). */
