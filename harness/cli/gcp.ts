@@ -49,10 +49,10 @@ export const gcpCommand: Command = {
       config.gcp ?? {},
       io.env,
     );
-    const { createSdkApi } = await import("../../platforms/gcp/sdk-api.ts");
+    const { loadSdkApi } = await import("../../platforms/gcp/load-sdk.ts");
     const { collectGarbage } = await import("../../platforms/gcp/gc.ts");
     const dryRun = args.bool("dry-run");
-    const report = await collectGarbage(createSdkApi(settings), { olderThanMs, dryRun });
+    const report = await collectGarbage(await loadSdkApi(settings), { olderThanMs, dryRun });
     const verb = dryRun ? "would delete" : "deleted";
     for (const name of report.instances) io.stdout.write(`${verb} instance ${name}\n`);
     for (const name of report.images) io.stdout.write(`${verb} image ${name}\n`);

@@ -94,7 +94,7 @@ export function createGcpPlatform(
 function lazySdkApi(settings: GcpSettings): GcpApi {
   let loaded: Promise<GcpApi> | undefined;
   const api = (): Promise<GcpApi> =>
-    (loaded ??= import("./sdk-api.ts").then((m) => m.createSdkApi(settings)));
+    (loaded ??= import("./load-sdk.ts").then((m) => m.loadSdkApi(settings)));
   return new Proxy({} as GcpApi, {
     get:
       (_, method: keyof GcpApi) =>
