@@ -16,9 +16,11 @@ import { confirmCommand } from "./confirm.ts";
 import { fetchRunCommand } from "./fetch-run.ts";
 import { issuesCommand } from "./issues.ts";
 import { gcpCommand } from "./gcp.ts";
+import { setupCommand } from "./setup.ts";
 
 /** Every subcommand, in the order `harness --help` shows them. */
 export const COMMANDS: readonly Command[] = [
+  setupCommand,
   doctorCommand,
   listCommand,
   kernelsCommand,
