@@ -1,11 +1,11 @@
 // Reading runs back from the logs repository: the newest complete run whose id matches a glob (the
 // previous nightly), found through the index branch, its run.json taken from its run branch.
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { globMatch, globProblem } from "../util/glob.ts";
 import type { Redact } from "../util/redact.ts";
+import { ownedTempFolder, removeOwnedFolder } from "../util/owner-folder.ts";
 import { HarnessError } from "../errors.ts";
 import { gitIn, type Git } from "./git.ts";
 import { parseIndex, type IndexEntry } from "./logs-index.ts";
@@ -36,7 +36,8 @@ export async function readPublishedRun(
   options: LogsReadOptions,
   choice: RunChoice,
 ): Promise<PublishedRun | undefined> {
-  const scratch = await mkdtemp(join(tmpdir(), "harness-logs-read-"));
+  // Named after this process: should it be killed, the next run removes the clone.
+  const scratch = await ownedTempFolder("harness-logs-read-");
   try {
     const git = gitIn(scratch, options);
     await git(["init", "--quiet", "--bare"]);
@@ -55,7 +56,7 @@ export async function readPublishedRun(
     if (tip === undefined) return undefined;
     return { entry, runJson: await runJsonAt(git, scratch, tip) };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await removeOwnedFolder(scratch);
   }
 }
 

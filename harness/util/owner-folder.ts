@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The kinds of owned folders; a sweep looks only at these names. */
-export const OWNED_PREFIXES = ["hq-", "hk-", "harness-publish-"] as const;
+export const OWNED_PREFIXES = ["hq-", "hk-", "harness-publish-", "harness-logs-read-"] as const;
+/** One of OWNED_PREFIXES. */
 export type OwnedPrefix = (typeof OWNED_PREFIXES)[number];
 
 const held = new Set<string>();
