@@ -63,6 +63,7 @@ export function mergeRuns(
     host: first?.host ?? emptyHost(),
     counts: countStatuses(statuses),
     cells,
+    ...(first?.harness ? { harness: first.harness } : {}),
   };
   return { run, missing, unplanned, missingShards: missingShards(runs) };
 }

@@ -34,6 +34,8 @@ export interface AttemptRecord {
     commandFile?: string;
     /** The runner host (user@host:port) the guest ran on, on the remote platform. */
     runner?: string;
+    /** sha256:… of the initrd the guest booted: the image under test, byte for byte. */
+    imageDigest?: string;
   };
   /** Kernel reports seen on the console during this attempt, in console order. */
   kernelFindings?: KernelFindingRecord[];
@@ -62,6 +64,8 @@ export interface CellRecord {
   reproduce: string;
   /** The case file to annotate when the cell fails. */
   caseFile?: string;
+  /** sha256:… over the case folder's files (names and bytes), to tell when a case changed. */
+  caseHash?: string;
   /** Where this cell's logs are, once the run is published. */
   logsUrl?: string;
 }
@@ -99,6 +103,8 @@ export interface RunRecord {
   };
   counts: Record<Status, number>;
   cells: CellRecord[];
+  /** The harness that ran: its package version and, from a git checkout, its commit. */
+  harness?: { version: string; commit?: string };
   /** Where the run's logs are, once published. */
   logsUrl?: string;
 }

@@ -1,6 +1,6 @@
 // A cell from start to record: group init, attempts with retries for errors and timeouts, flaky detection.
 import { mkdir, readdir, rename } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Cell } from "../matrix/cells.ts";
 import type { CellRecord, AttemptRecord } from "../results/run-record.ts";
 import type { TapSummary } from "../results/tap.ts";
@@ -10,6 +10,7 @@ import { runAttempt, type AttemptSetup } from "./attempt.ts";
 import { executorFor } from "./executors.ts";
 import type { GroupScripts } from "./groups.ts";
 import { reproduceCommand } from "./reproduce.ts";
+import { caseFolderHash } from "../results/case-hash.ts";
 
 /** Shared by all cells of a run: how much time retries may still spend. */
 export interface RetryBudget {
@@ -30,7 +31,8 @@ const RETRYABLE: ReadonlySet<Status> = new Set(["error", "timeout"]);
 export async function runCell(cell: Cell, options: CellRunOptions): Promise<CellRecord> {
   const dir = join("cells", cell.id);
   const cellDir = join(options.runDir, dir);
-  const base = baseRecord(cell, dir, options.reproduceArgs);
+  const caseHash = await caseFolderHash(resolve(options.casesRoot, cell.testCase.dir));
+  const base = { ...baseRecord(cell, dir, options.reproduceArgs), ...(caseHash ? { caseHash } : {}) };
   if (cell.skipReason) return { ...base, status: "skip", reasons: [cell.skipReason] };
   if (options.runSignal.aborted)
     return { ...base, status: "cancel", reasons: ["run cancelled before the cell started"] };

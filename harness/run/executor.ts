@@ -52,6 +52,8 @@ export interface MachineInfo {
   commandFile?: string;
   /** The runner host the guest ran on, when not this host. */
   runner?: string;
+  /** sha256:… of the initrd the guest booted. */
+  imageDigest?: string;
 }
 
 /** Runs the phases of one attempt; teardown must release everything the others started. */

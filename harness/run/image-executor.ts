@@ -226,6 +226,7 @@ export function imageExecutor(): CellExecutor {
                 version: build.kernel.version,
                 release: build.kernel.release,
               },
+              imageDigest: `sha256:${build.sha256.initrd}`,
             }
           : {}),
         ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } } : {}),

@@ -16,6 +16,7 @@ import { createRunDir, writeRunRecord } from "./run-dir.ts";
 import { GroupScripts } from "./groups.ts";
 import { runCells } from "./scheduler.ts";
 import { sweepStaleFolders } from "../util/owner-folder.ts";
+import { harnessIdentity } from "../results/harness-identity.ts";
 
 /** Everything decided before the run starts; all of it already validated. */
 export interface RunPlan {
@@ -136,6 +137,7 @@ async function runAndRecord(
     },
     counts: countStatuses(statuses),
     cells,
+    harness: await harnessIdentity(),
   };
   // One redaction step before the record, the summaries and the report are written.
   await writeRunRecord(plan.logsDir, runDir, redactValue(record, createRedact(process.env)));
