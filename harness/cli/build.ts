@@ -114,8 +114,8 @@ async function kernelFlags(
   const modules = args.string("kernel-modules");
   const file = kernel?.startsWith("file:") ? kernel.slice("file:".length) : undefined;
   if (kernel && file === undefined) {
-    const { parseKernelSpec } = await import("../build/kernels/debian.ts");
-    parseKernelSpec(kernel);
+    const { checkKernelNames } = await import("../matrix/kernels.ts");
+    await checkKernelNames([kernel]);
   }
   const spec = file ? `file:${resolve(cwd, file)}` : kernel;
   return {

@@ -46,11 +46,11 @@ export const MATRIX_FLAGS: readonly FlagSpec[] = [
 ];
 
 /** Validates the matrix flags; `requirePlatform` makes --platform mandatory (run). */
-export function matrixRequest(
+export async function matrixRequest(
   args: ParsedArgs,
   hostArch: Arch,
   requirePlatform: boolean,
-): MatrixRequest {
+): Promise<MatrixRequest> {
   const platformNames = args.list("platform");
   if (platformNames.length === 0 && requirePlatform) {
     throw inputError("EPLATFORM", "--platform is required", {
@@ -64,7 +64,7 @@ export function matrixRequest(
   const arches =
     archNames.length > 0 ? [...new Set(archNames.map((a) => parseArch(a)))] : [hostArch];
   const kernels = args.list("kernel");
-  checkKernelNames(kernels);
+  await checkKernelNames(kernels);
   const repeat = args.integer("repeat", 1, 1000);
   return {
     platforms: platforms.map((p) => ({ name: p.name, arches: p.arches })),

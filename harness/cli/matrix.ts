@@ -39,7 +39,7 @@ export const matrixCommand: Command = {
     }
     const shards = args.integer("shards", 1, 256) ?? 1;
     const selection = await loadSelection(args, io.cwd);
-    const request = matrixRequest(args, selection.host.arch, false);
+    const request = await matrixRequest(args, selection.host.arch, false);
     const cells = selectedCells(selection, request);
     const split = Array.from({ length: shards }, (_, i) =>
       takeShard(cells, { index: i + 1, count: shards }),

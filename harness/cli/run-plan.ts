@@ -22,7 +22,7 @@ export async function planRun(
   argv: readonly string[],
 ): Promise<RunPlan> {
   const selection = await loadSelection(args, cwd);
-  const request = matrixRequest(args, selection.host.arch, true);
+  const request = await matrixRequest(args, selection.host.arch, true);
   const shardText = args.string("shard");
   const shard = shardText === undefined ? undefined : parseShard(shardText);
   const allCells = selectedCells(selection, request);

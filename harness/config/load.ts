@@ -69,7 +69,7 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
   const presets = value.presets ?? {};
   for (const [name, preset] of Object.entries(presets)) {
     try {
-      checkKernelNames(preset.kernels ?? [], `preset ${name}`);
+      await checkKernelNames(preset.kernels ?? [], `preset ${name}`);
     } catch (error) {
       throw inputError("ECONFIG", (error as Error).message, {
         at: loaded.locate(["presets", name, "kernels"]),

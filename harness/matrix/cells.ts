@@ -9,6 +9,8 @@ export interface Cell {
   platform: string;
   arch: Arch;
   kernel: string;
+  /** What the build takes when it differs from the name (a file: path behind "file-vmlinuz-…"). */
+  kernelSpec?: string;
   repeatIndex: number;
   /** Set when the case declares this combination cannot work; the cell is reported as skip. */
   skipReason?: string;

@@ -3,7 +3,7 @@ import type { Arch, CellFilter, TestCase } from "../cases/types.ts";
 import { throwAll } from "../errors.ts";
 import { globMatch, globProblems } from "../util/glob.ts";
 import { cellPath, type Cell } from "./cells.ts";
-import { DEFAULT_KERNEL, kernelNames } from "./kernels.ts";
+import { DEFAULT_KERNEL, kernelArches, kernelCellName } from "./kernels.ts";
 
 /** What the command line asks for; kernels default to each arch's default. */
 export interface MatrixRequest {
@@ -25,19 +25,21 @@ export function expandMatrix(cases: readonly TestCase[], request: MatrixRequest)
     ...globProblems(request.exclude ?? [], "--exclude"),
   ]);
   const cells: Cell[] = [];
+  const kernels = requestedKernels(request.kernels);
   for (const testCase of cases) {
     for (const platform of request.platforms) {
       if (testCase.platforms && !testCase.platforms.includes(platform.name)) continue;
       for (const arch of request.arches) {
         if (!platform.arches.includes(arch)) continue;
         if (testCase.arches && !testCase.arches.includes(arch)) continue;
-        for (const kernel of kernelsFor(testCase, arch, request.kernels)) {
+        for (const { kernel, spec } of kernelsFor(testCase, arch, kernels)) {
           const where = { platform: platform.name, arch, kernel };
           if (testCase.exclude.some((filter) => filterMatches(filter, where))) continue;
           const skip = testCase.skip.find((filter) => filterMatches(filter, where));
           const repeat = request.repeat ?? testCase.repeat;
           for (let repeatIndex = 1; repeatIndex <= repeat; repeatIndex++) {
             const cell: Cell = { id: "", testCase, ...where, repeatIndex };
+            if (spec !== kernel) cell.kernelSpec = spec;
             cell.id = cellPath(cell);
             if (skip?.reason) cell.skipReason = skip.reason;
             cells.push(cell);
@@ -49,17 +51,32 @@ export function expandMatrix(cases: readonly TestCase[], request: MatrixRequest)
   return cells.filter((cell) => keepByGlobs(cell.id, request.include, request.exclude));
 }
 
+interface KernelChoice {
+  /** The name cells and folders carry. */
+  kernel: string;
+  /** What --kernel said (a file path, a pin); what the build takes. */
+  spec: string;
+  arches: readonly Arch[];
+}
+
+// Named once per run: a kernel file's name reads the file's hash.
+function requestedKernels(requested: readonly string[] | undefined): KernelChoice[] {
+  const specs = requested && requested.length > 0 ? requested : [DEFAULT_KERNEL];
+  return [...new Set(specs)].map((spec) => ({
+    kernel: kernelCellName(spec),
+    spec,
+    arches: kernelArches(spec),
+  }));
+}
+
 function kernelsFor(
   testCase: TestCase,
   arch: Arch,
-  requested: readonly string[] | undefined,
-): string[] {
-  const available = kernelNames(arch);
-  const wanted = (requested && requested.length > 0 ? requested : [DEFAULT_KERNEL]).filter((k) =>
-    available.includes(k),
-  );
+  kernels: readonly KernelChoice[],
+): KernelChoice[] {
+  const wanted = kernels.filter((k) => k.arches.includes(arch));
   if (!testCase.kernels) return wanted;
-  return wanted.filter((kernel) => testCase.kernels?.some((glob) => globMatch(glob, kernel)));
+  return wanted.filter(({ kernel }) => testCase.kernels?.some((glob) => globMatch(glob, kernel)));
 }
 
 /** True when every field the filter sets matches the cell (kernel and platform may be globs). */

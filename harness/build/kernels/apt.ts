@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { HarnessError } from "../../errors.ts";
 import { withFileLock } from "../../util/file-lock.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
-import { formatDeb822, systemAptSources, withBackports } from "./apt-sources.ts";
+import { formatDeb822, systemAptSources, withBackports, type AptSource } from "./apt-sources.ts";
 import { hostInfo } from "../../cases/host-labels.ts";
 import { readFileSync } from "node:fs";
 
@@ -18,9 +18,24 @@ export interface Apt {
 
 const LISTS_MAX_AGE_MS = 24 * 3_600_000;
 
-/** Prepares the private apt under `cacheDir/apt`, refreshing its lists when missing or a day old. */
-export async function privateApt(cacheDir: string, signal?: AbortSignal): Promise<Apt> {
-  const root = join(cacheDir, "apt");
+/** Where a private apt lives and what it reads; kernels get their own, so the many suites they need
+ * never change which versions the guest packages resolve to. */
+export interface AptSetup {
+  /** Folder under the cache (default "apt"). */
+  folder?: string;
+  /** Sources (default: the host's Debian sources plus backports). */
+  sources?: readonly AptSource[];
+}
+
+/** Prepares a private apt under the cache, refreshing its lists when missing, a day old or when its
+ * sources changed. */
+export async function privateApt(
+  cacheDir: string,
+  signal?: AbortSignal,
+  setup: AptSetup = {},
+): Promise<Apt> {
+  const { sources } = setup;
+  const root = join(cacheDir, setup.folder ?? "apt");
   const apt: Apt = { root, options: aptOptions(root) };
   await withFileLock(root, async () => {
     await mkdir(join(root, "lists", "partial"), { recursive: true });
@@ -31,10 +46,10 @@ export async function privateApt(cacheDir: string, signal?: AbortSignal): Promis
     // apt-cache could find it empty ("No packages found"). So it is replaced only when it
     // changes, and whole.
     const sourcesFile = join(root, "sources.list.d", "harness.sources");
-    const sources = formatDeb822(withBackports(await systemAptSources(), codename()));
-    if ((await readFile(sourcesFile, "utf8").catch(() => undefined)) !== sources)
-      await writeFileAtomic(sourcesFile, sources);
-    if (await listsFresh(root)) return;
+    const text = formatDeb822(sources ?? withBackports(await systemAptSources(), codename()));
+    const changed = (await readFile(sourcesFile, "utf8").catch(() => undefined)) !== text;
+    if (changed) await writeFileAtomic(sourcesFile, text);
+    if (!changed && (await listsFresh(root))) return;
     await runApt("apt-get", apt, ["-q", "update"], signal);
     await writeFile(join(root, "updated"), new Date().toISOString());
   });

@@ -6,9 +6,9 @@ import { execa } from "execa";
 import type { Arch } from "../../cases/types.ts";
 import { HarnessError } from "../../errors.ts";
 import { withFileLock } from "../../util/file-lock.ts";
-import { KERNELS, kernelNames, type KernelEntry } from "../../matrix/kernels.ts";
-import { choicesHint } from "../../util/suggest.ts";
-import { aptDownload, aptShow, privateApt } from "./apt.ts";
+import { findDebianKernel, parseKernelRef } from "../../matrix/kernels.ts";
+import { aptDownload, type Apt } from "./apt.ts";
+import { kernelApt, loadCatalogue } from "./catalogue-store.ts";
 
 const DEBIAN_ARCH: Record<Arch, string> = { x86_64: "amd64", aarch64: "arm64" };
 
@@ -24,45 +24,50 @@ export interface FetchedKernel {
   /** lib/modules/<release> of the unpacked package; "" for a kernel without modules. */
   modulesDir: string;
   debSha256: string;
+  /** Where it came from: "debian:<suite>", "file:<path>" or "image:<reference>". */
+  source: string;
 }
 
-/** Splits "debian-6.12@6.12.95-1~bpo12+1" into a catalogue entry and an optional version pin. */
-export function parseKernelSpec(spec: string): { entry: KernelEntry; pin?: string } {
-  const [name = "", pin] = spec.split("@");
-  const entry = KERNELS.find((k) => k.name === name);
-  if (!entry) {
-    throw new HarnessError("EKERNELNOTFOUND", `unknown kernel ${JSON.stringify(name)}`, {
-      exitCode: 2,
-      hint: `${choicesHint(name, kernelNames())}; \`harness kernels\` lists them`,
-    });
-  }
-  return pin ? { entry, pin } : { entry };
-}
-
-/** Fetches (or finds in the cache) the kernel `spec` for `arch`. */
+/** Fetches (or finds in the cache) the kernel `spec` ("NAME" or "NAME@VERSION") for `arch`. */
 export async function fetchDebianKernel(
   spec: string,
   arch: Arch,
   cacheDir: string,
   signal?: AbortSignal,
 ): Promise<FetchedKernel> {
-  const { entry, pin } = parseKernelSpec(spec);
-  const metapackage = entry.packages[arch];
-  if (!metapackage)
-    throw new HarnessError("EKERNELNOTFOUND", `${entry.name} has no ${arch} build`, {
+  const ref = parseKernelRef(spec);
+  if (ref.kind !== "debian")
+    throw new HarnessError("EKERNELNOTFOUND", `${spec} is not a Debian kernel name`, {
       exitCode: 2,
     });
-  const apt = await privateApt(cacheDir, signal);
+  const catalogue = await loadCatalogue(cacheDir, signal ? { signal } : {});
+  const entry = findDebianKernel(catalogue, ref);
+  const builds = entry.arches[arch];
+  if (!builds)
+    throw new HarnessError(
+      "EKERNELNOTFOUND",
+      `${entry.name} has no ${arch} build in ${entry.suite}`,
+      {
+        exitCode: 2,
+        hint: `\`harness kernels --arch ${arch}\` lists the kernels for ${arch}`,
+      },
+    );
+  const build =
+    ref.pin === undefined
+      ? builds.current
+      : (builds.builds.find((b) => b.version === ref.pin) ?? builds.current);
   const debArch = DEBIAN_ARCH[arch];
-  const image = await resolveImagePackage(apt, `${metapackage}:${debArch}`, entry, pin, signal);
   const dir = join(
     cacheDir,
     "kernels",
-    `${image.name}_${image.version}_${debArch}`.replace(/[^A-Za-z0-9._+-]/g, "_"),
+    `${build.package}_${build.version}_${debArch}`.replace(/[^A-Za-z0-9._+-]/g, "_"),
   );
+  // An unpacked kernel needs no apt: offline runs keep working once it was fetched.
   await withFileLock(dir, async () => {
     if (await stat(join(dir, "kernel.json")).catch(() => undefined)) return;
-    await unpackKernel(apt, `${image.name}:${debArch}=${image.version}`, dir, signal);
+    const apt = await kernelApt(catalogue, cacheDir, signal);
+    const specs = [build.package, ...build.parts].map((p) => `${p}:${debArch}=${build.version}`);
+    await unpackKernel(apt, specs, dir, signal);
   });
   const meta = JSON.parse(await readFile(join(dir, "kernel.json"), "utf8")) as {
     release: string;
@@ -71,66 +76,41 @@ export async function fetchDebianKernel(
   return {
     name: entry.name,
     arch,
-    package: image.name,
-    version: image.version,
+    package: build.package,
+    version: build.version,
     release: meta.release,
     vmlinuz: join(dir, "boot", `vmlinuz-${meta.release}`),
     modulesDir: join(dir, "lib", "modules", meta.release),
     debSha256: meta.debSha256,
+    source: `debian:${entry.suite}`,
   };
 }
 
-async function resolveImagePackage(
-  apt: Awaited<ReturnType<typeof privateApt>>,
-  metapackage: string,
-  entry: KernelEntry,
-  pin: string | undefined,
-  signal?: AbortSignal,
-): Promise<{ name: string; version: string }> {
-  const records = await aptShow(apt, metapackage, signal).catch(() => []);
-  const series = new RegExp(`^${entry.series.replace(".", "\\.")}\\.`);
-  const candidates = records
-    .filter((r) => series.test(r.Version ?? ""))
-    .map((r) => ({
-      version: r.Version ?? "",
-      depends: /linux-image-[^\s,(]+/.exec(r.Depends ?? "")?.[0],
-    }))
-    .filter((c): c is { version: string; depends: string } => c.depends !== undefined);
-  const chosen = pin ? candidates.find((c) => c.version === pin) : candidates[0];
-  if (!chosen) {
-    const have = candidates.map((c) => c.version).join(", ") || "none";
-    throw new HarnessError(
-      "EKERNELNOTFOUND",
-      `no ${metapackage} ${pin ?? entry.series + ".x"} in Debian's indexes (have: ${have})`,
-      {
-        exitCode: 2,
-        hint: pin
-          ? `pin one of the versions listed, e.g. ${entry.name}@${candidates[0]?.version ?? "VERSION"}`
-          : "run `harness kernels` to see what exists",
-      },
-    );
-  }
-  return { name: chosen.depends, version: chosen.version };
-}
-
+// Newer Debian kernels split the image package into linux-binary-* and linux-modules-*: all of a
+// build's packages are unpacked into one tree.
 async function unpackKernel(
-  apt: Awaited<ReturnType<typeof privateApt>>,
-  spec: string,
+  apt: Apt,
+  specs: readonly string[],
   dir: string,
   signal?: AbortSignal,
 ): Promise<void> {
   const work = `${dir}.tmp-${process.pid}`;
   await rm(work, { recursive: true, force: true });
-  const [deb] = await aptDownload(apt, [spec], join(work, "deb"), signal);
-  if (!deb) throw new HarnessError("EAPT", `apt-get download ${spec} produced no .deb`);
-  await execa("dpkg-deb", ["-x", deb, work], signal ? { cancelSignal: signal } : {});
-  const vmlinuz = (await readdir(join(work, "boot"))).find((f) => f.startsWith("vmlinuz-"));
-  if (!vmlinuz) throw new HarnessError("EKERNELPACKAGE", `${spec} holds no /boot/vmlinuz-*`);
+  const debs = await aptDownload(apt, specs, join(work, "deb"), signal);
+  if (debs.length === 0)
+    throw new HarnessError("EAPT", `apt-get download ${specs.join(" ")} produced no .deb`);
+  for (const deb of debs)
+    await execa("dpkg-deb", ["-x", deb, work], signal ? { cancelSignal: signal } : {});
+  const vmlinuz = (await readdir(join(work, "boot")).catch(() => [])).find((f) =>
+    f.startsWith("vmlinuz-"),
+  );
+  if (!vmlinuz)
+    throw new HarnessError("EKERNELPACKAGE", `${specs.join(" ")} hold no /boot/vmlinuz-*`);
   // The package's postinst would index the modules; unpacked by hand, we do it here.
   await execa("depmod", ["-b", work, vmlinuz.slice("vmlinuz-".length)]);
-  const debSha256 = createHash("sha256")
-    .update(await readFile(deb))
-    .digest("hex");
+  const hash = createHash("sha256");
+  for (const deb of [...debs].sort()) hash.update(await readFile(deb));
+  const debSha256 = hash.digest("hex");
   await rm(join(work, "deb"), { recursive: true, force: true });
   await writeFile(
     join(work, "kernel.json"),

@@ -68,6 +68,7 @@ export async function fetchImageKernel(
     modulesDir: meta.modules ? join(dir, "tree", "lib", "modules", meta.release) : "",
     // The build's cache key reads this; other paths in the same image must not reuse its builds.
     debSha256: variant ? shortHash([hex, variant], 64) : hex,
+    source: `image:${request.ref}`,
   };
 }
 

@@ -40,7 +40,7 @@ export async function localFileKernel(
     name: `${FILE_KERNEL_PREFIX}${vmlinuz}`,
     arch,
     package: `${FILE_KERNEL_PREFIX}${vmlinuz}`,
-    version: sha256,
+    version: facts.release ?? sha256,
     release: found?.release ?? facts.release ?? "unknown",
     vmlinuz,
     modulesDir: found?.modulesDir ?? "",
@@ -48,6 +48,7 @@ export async function localFileKernel(
     debSha256: found
       ? createHash("sha256").update(`${sha256}\0${found.identity}`).digest("hex")
       : sha256,
+    source: `${FILE_KERNEL_PREFIX}${vmlinuz}`,
   };
 }
 
