@@ -75,6 +75,7 @@ export async function runCell(cell: Cell, options: CellRunOptions): Promise<Cell
       : last.reasons,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
+    reproduce: reproduceCommand(cell, options.reproduceArgs, last.machine?.kernel?.version),
     attempts,
     tests: tap?.tests ?? [],
     testCounts: tap?.counts ?? base.testCounts,

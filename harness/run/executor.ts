@@ -45,7 +45,8 @@ export interface DriveResult {
 /** What ran the cell: accelerator, exact kernel, boot stage times; kept in run.json. */
 export interface MachineInfo {
   accelerator: string;
-  kernel?: { package: string; version: string; release: string };
+  /** The kernel booted: its package and exact version, where it came from, its binary's sha256. */
+  kernel?: { package: string; version: string; release: string; source?: string; sha256?: string };
   /** Milliseconds from qemu start to each boot stage. */
   stagesMs?: Record<string, number>;
   /** The file holding the exact command line, relative to the cell folder. */

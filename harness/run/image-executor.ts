@@ -61,7 +61,7 @@ export function imageExecutor(): CellExecutor {
       build = await buildImage({
         files,
         arch: cell.arch,
-        kernel: cell.kernel,
+        kernel: cell.kernelSpec ?? cell.kernel,
         outDir: join(context.cellDir, "image"),
         name: "image",
         ...(format ? { formats: [format.name] } : {}),
@@ -225,6 +225,8 @@ export function imageExecutor(): CellExecutor {
                 package: build.kernel.package,
                 version: build.kernel.version,
                 release: build.kernel.release,
+                ...(build.kernel.source ? { source: build.kernel.source } : {}),
+                sha256: build.sha256.kernel,
               },
               imageDigest: `sha256:${build.sha256.initrd}`,
             }

@@ -52,7 +52,15 @@ export interface BuildRecord {
   arch: Arch;
   key: string;
   cached: boolean;
-  kernel: { name: string; package: string; version: string; release: string; debSha256: string };
+  kernel: {
+    name: string;
+    package: string;
+    version: string;
+    release: string;
+    debSha256: string;
+    /** "debian:<suite>", "file:<path>" or "image:<reference>"; absent in records of older builds. */
+    source?: string;
+  };
   cmdline: string;
   images: { ref: string; digest: string; role: string }[];
   modules: string[];
@@ -171,6 +179,7 @@ async function buildInto(
         version: inputs.kernel.version,
         release: inputs.kernel.release,
         debSha256: inputs.kernel.debSha256,
+        source: inputs.kernel.source,
       },
       cmdline,
       images: [

@@ -1,4 +1,4 @@
-// Which kernel an image gets: --kernel (a matrix name or file:PATH), else the YAML's kernel image —
+// Which kernel an image gets: --kernel (a catalogue name or pin, file:PATH or image:REF), else the YAML's kernel image —
 // harness/kernel:NAME for a Debian kernel, any other image as a LinuxKit kernel image.
 import type { Arch } from "../../cases/types.ts";
 import type { KernelSpec } from "../yaml/types.ts";
@@ -9,7 +9,7 @@ import { fetchDebianKernel, type FetchedKernel } from "../kernels/debian.ts";
 import { fetchImageKernel, type ImageKernelRequest } from "../kernels/linuxkit-image.ts";
 import { FILE_KERNEL_PREFIX, localFileKernel, localKernelStamp } from "../kernels/local-file.ts";
 import { checkKernelFile } from "../kernels/kernel-file-check.ts";
-import { DEFAULT_KERNEL } from "../../matrix/kernels.ts";
+import { DEFAULT_KERNEL, parseKernelRef } from "../../matrix/kernels.ts";
 import { KERNEL_REPOSITORY } from "./images.ts";
 
 /** Where a build's kernel comes from. */
@@ -47,7 +47,12 @@ export function chooseKernel(
       hint: "add --kernel file:PATH naming the kernel those modules belong to, or drop --kernel-modules",
     });
   }
-  if (requested) return { kind: "debian", spec: requested };
+  if (requested) {
+    const ref = parseKernelRef(requested);
+    // A LinuxKit kernel image named on the command line: its kernel and kernel.tar, as in YAML.
+    if (ref.kind === "image") return { kind: "image", image: { ref: ref.ref, at: {} } };
+    return { kind: "debian", spec: requested };
+  }
   if (!kernel.image) return { kind: "debian", spec: DEFAULT_KERNEL };
   const ref = parseReference(kernel.image);
   if (ref.registry === "docker.io" && ref.repository === KERNEL_REPOSITORY) {
