@@ -1,18 +1,46 @@
-// harness compare: a run set against a baseline run per cell; exit 1 when something regressed.
+// harness compare: a run set against earlier runs per cell (one baseline, several, a logs folder or
+// the logs repository); exit 1 when something regressed.
 import { resolve } from "node:path";
-import { EXIT, inputError } from "../errors.ts";
-import { compareRuns } from "../results/compare.ts";
+import { EXIT } from "../errors.ts";
+import { compareWithHistory } from "../results/compare.ts";
 import { comparisonJson, comparisonMarkdown } from "../results/compare-report.ts";
-import { readRunRecord } from "../report/report.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import type { Command } from "./command.ts";
+import { compareInputs } from "./compare-sources.ts";
 
-/** `harness compare BASELINE CURRENT [--json FILE] [--markdown FILE]`. */
+/** `harness compare BASELINE.. CURRENT | --history DIR CURRENT | --logs-repo URL CURRENT`. */
 export const compareCommand: Command = {
   name: "compare",
-  summary: "Compare a run with a baseline run: regressions, fixes, flakes, new and vanished cells",
-  usage: "harness compare BASELINE_RUN_DIR CURRENT_RUN_DIR [--json FILE] [--markdown FILE]",
+  summary:
+    "Compare a run with earlier runs: regressions (also of single tests), fixes, flakes, what changed since each cell last passed",
+  usage:
+    "harness compare BASELINE_RUN_DIR.. CURRENT_RUN_DIR | --history LOGS_DIR CURRENT_RUN_DIR | --logs-repo URL [--match GLOB] CURRENT_RUN_DIR [--window N] [--json FILE] [--markdown FILE]",
   flags: [
+    {
+      name: "history",
+      type: "string",
+      valueName: "LOGS_DIR",
+      description: "earlier runs: every run folder in LOGS_DIR (e.g. logs/)",
+    },
+    {
+      name: "logs-repo",
+      type: "string",
+      valueName: "URL",
+      description: "earlier runs: the newest published runs of the logs repository",
+    },
+    {
+      name: "match",
+      type: "string",
+      valueName: "GLOB",
+      description: 'with --logs-repo: only runs whose id matches (default "*"), e.g. "nightly-*"',
+    },
+    {
+      name: "window",
+      type: "integer",
+      valueName: "N",
+      description:
+        "judge flakiness and history over the last N runs, this one included (default 14)",
+    },
     {
       name: "json",
       type: "string",
@@ -25,22 +53,21 @@ export const compareCommand: Command = {
       valueName: "FILE",
       description: "also write the Markdown (e.g. for a GitHub job summary)",
     },
+    {
+      name: "config",
+      type: "string",
+      valueName: "FILE",
+      description: "the harness config file with publish: settings (default: harness.yml)",
+    },
   ],
   async run(args, io) {
-    if (args.positionals.length !== 2) {
-      throw inputError(
-        "EUSAGE",
-        `harness compare takes two run folders, got ${args.positionals.length}`,
-        { hint: "e.g. harness compare logs/<yesterday> logs/latest" },
-      );
+    const inputs = await compareInputs(args, io);
+    if (inputs.earlier.length === 0) {
+      // The first nightly has nothing to compare with; that is not an error.
+      io.stdout.write(`no earlier complete run in ${inputs.source}; nothing to compare\n`);
+      return EXIT.ok;
     }
-    const [baselineDir, currentDir] = args.positionals.map((p) => resolve(io.cwd, p)) as [
-      string,
-      string,
-    ];
-    const baseline = await readRunRecord(baselineDir, "BASELINE");
-    const current = await readRunRecord(currentDir, "CURRENT");
-    const comparison = compareRuns(baseline, current);
+    const comparison = compareWithHistory(inputs.earlier, inputs.current, inputs.window);
     const json = `${JSON.stringify(comparisonJson(comparison), null, 2)}\n`;
     const markdown = comparisonMarkdown(comparison);
     const jsonFile = args.string("json");

@@ -6,17 +6,30 @@ import { githubAnnotations } from "../report/annotations.ts";
 import { plural } from "../report/baseline.ts";
 import type { Command } from "./command.ts";
 
-/** `harness report RUN_DIR [--baseline RUN_DIR]`. */
+/** `harness report RUN_DIR [--baseline RUN_DIR] [--history LOGS_DIR [--window N]]`. */
 export const reportCommand: Command = {
   name: "report",
   summary: "Write a run's index.html and summary.md (and GitHub annotations in Actions)",
-  usage: "harness report RUN_DIR [--baseline RUN_DIR]",
+  usage: "harness report RUN_DIR [--baseline RUN_DIR] [--history LOGS_DIR [--window N]]",
   flags: [
     {
       name: "baseline",
       type: "string",
       valueName: "RUN_DIR",
       description: "an earlier run to compare with: new failures and fixes are marked",
+    },
+    {
+      name: "history",
+      type: "string",
+      valueName: "LOGS_DIR",
+      description:
+        "earlier run folders (e.g. logs/): each cell's results over them as a row of squares",
+    },
+    {
+      name: "window",
+      type: "integer",
+      valueName: "N",
+      description: "with --history: the last N runs, this one included (default 14)",
     },
   ],
   async run(args, io) {
@@ -30,9 +43,13 @@ export const reportCommand: Command = {
       );
     }
     const baseline = args.string("baseline");
+    const history = args.string("history");
+    const window = args.integer("window", 2, 1000);
     const result = await writeReport(resolve(io.cwd, args.positionals[0] as string), {
       cwd: io.cwd,
       ...(baseline === undefined ? {} : { baselineDir: resolve(io.cwd, baseline) }),
+      ...(history === undefined ? {} : { historyDir: resolve(io.cwd, history) }),
+      ...(window === undefined ? {} : { window }),
     });
     for (const file of result.files) io.stdout.write(`wrote ${file}\n`);
     if (result.diff) {

@@ -1,5 +1,6 @@
 // Reading runs back from the logs repository: the newest complete run whose id matches a glob (the
-// previous nightly), found through the index branch, its run.json taken from its run branch.
+// previous nightly), or the newest N of them (a history), found through the index branch, each
+// run.json taken from its run branch.
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -63,12 +64,46 @@ export async function readPublishedRun(
 /** The entry for a given id, or the newest complete run matching the glob. */
 export function chooseRun(runs: readonly IndexEntry[], choice: RunChoice): IndexEntry | undefined {
   if ("runId" in choice) return runs.find((r) => r.runId === choice.runId);
+  return matchingRuns(runs, choice)[0];
+}
+
+/** The complete runs whose ids match the glob (not `exclude`), newest first. */
+export function matchingRuns(
+  runs: readonly IndexEntry[],
+  choice: { match: string; exclude?: string },
+): IndexEntry[] {
   const badGlob = globProblem(choice.match, "--match");
   if (badGlob) throw badGlob;
   return [...runs]
     .filter((r) => r.state === "complete" && r.runId !== choice.exclude)
     .filter((r) => globMatch(choice.match, r.runId))
-    .sort((a, b) => compareText(b.startedAt, a.startedAt) || compareText(b.runId, a.runId))[0];
+    .sort((a, b) => compareText(b.startedAt, a.startedAt) || compareText(b.runId, a.runId));
+}
+
+/** The newest `limit` complete runs matching the glob, newest first; runs whose branch is gone are left out. */
+export async function readPublishedRuns(
+  options: LogsReadOptions,
+  choice: { match: string; exclude?: string; limit: number },
+): Promise<PublishedRun[]> {
+  const scratch = await ownedTempFolder("harness-logs-read-");
+  try {
+    const git = gitIn(scratch, options);
+    await git(["init", "--quiet", "--bare"]);
+    const url = options.repo.url;
+    const index = await fetchRef(git, url, options.indexBranch, "refs/harness/index-remote");
+    if (index === undefined) return [];
+    const text = await git(["cat-file", "blob", `${index}:index.json`]).catch(() => undefined);
+    const found: PublishedRun[] = [];
+    for (const entry of matchingRuns(parseIndex(text).runs, choice)) {
+      if (found.length >= choice.limit) break;
+      const ref = `refs/harness/run-${found.length}`;
+      const tip = await fetchRef(git, url, entry.branch || runBranch(entry.runId), ref);
+      if (tip !== undefined) found.push({ entry, runJson: await runJsonAt(git, scratch, tip) });
+    }
+    return found;
+  } finally {
+    await removeOwnedFolder(scratch);
+  }
 }
 
 // Large files are published gzipped (run.json.gz); either form is read back as text. git prints

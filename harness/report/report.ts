@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { inputError } from "../errors.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { summaryMarkdown } from "../results/summary-md.ts";
+import { runHistory, type RunHistory } from "../results/history.ts";
+import { historyMarkdown } from "../results/history-md.ts";
+import { readRunFolders } from "./history-read.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { baselineMarkdown, compareWithBaseline, type BaselineDiff } from "./baseline.ts";
 import { writeHtmlReport } from "./html/write.ts";
@@ -13,6 +16,7 @@ import { writeHtmlReport } from "./html/write.ts";
 export interface ReportResult {
   run: RunRecord;
   diff?: BaselineDiff;
+  history?: RunHistory;
   files: string[];
 }
 
@@ -25,14 +29,19 @@ export async function readRunRecord(runDir: string, flag = "RUN_DIR"): Promise<R
       hint: "give a run folder written by harness run, e.g. logs/latest",
     });
   }
+  return parseRunRecord(text, path);
+}
+
+/** run.json text as a run record; `where` names it in the error when it is not one. */
+export function parseRunRecord(text: string, where: string): RunRecord {
   let run: RunRecord;
   try {
     run = JSON.parse(text) as RunRecord;
   } catch (error) {
-    throw inputError("ERUNDIR", `${path} is not valid JSON`, { cause: error });
+    throw inputError("ERUNDIR", `${where} is not valid JSON`, { cause: error });
   }
   if (run.schemaVersion !== 1 || !Array.isArray(run.cells)) {
-    throw inputError("ERUNDIR", `${path} is not a harness run record (schemaVersion 1)`);
+    throw inputError("ERUNDIR", `${where} is not a harness run record (schemaVersion 1)`);
   }
   return run;
 }
@@ -40,7 +49,7 @@ export async function readRunRecord(runDir: string, flag = "RUN_DIR"): Promise<R
 /** Writes index.html and summary.md into `runDir`. */
 export async function writeReport(
   runDir: string,
-  options: { baselineDir?: string; cwd: string },
+  options: { baselineDir?: string; historyDir?: string; window?: number; cwd: string },
 ): Promise<ReportResult> {
   const run = await readRunRecord(runDir);
   const baseline =
@@ -48,11 +57,34 @@ export async function writeReport(
       ? undefined
       : await readRunRecord(options.baselineDir, "--baseline");
   const diff = baseline ? compareWithBaseline(run, baseline) : undefined;
-  const index = await writeHtmlReport(runDir, run, { cwd: options.cwd, ...(diff ? { diff } : {}) });
+  const history =
+    options.historyDir === undefined
+      ? undefined
+      : runHistory(
+          [
+            ...(await readRunFolders(options.historyDir, "--history")).filter(
+              (r) => r.runId !== run.runId,
+            ),
+            run,
+          ],
+          options.window,
+        );
+  const index = await writeHtmlReport(runDir, run, {
+    cwd: options.cwd,
+    ...(diff ? { diff } : {}),
+    ...(history ? { history } : {}),
+  });
   const summary = join(runDir, "summary.md");
   await writeFileAtomic(
     summary,
-    summaryMarkdown(run) + (diff ? `\n${baselineMarkdown(diff)}` : ""),
+    summaryMarkdown(run) +
+      (diff ? `\n${baselineMarkdown(diff)}` : "") +
+      (history ? `\n${historyMarkdown(history, run)}` : ""),
   );
-  return { run, ...(diff ? { diff } : {}), files: [index, summary] };
+  return {
+    run,
+    ...(diff ? { diff } : {}),
+    ...(history ? { history } : {}),
+    files: [index, summary],
+  };
 }

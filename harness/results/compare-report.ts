@@ -1,6 +1,8 @@
 // A comparison of two runs written out: JSON for other tools (the nightly's issue step) and Markdown
 // for a GitHub job summary.
 import type { CellDiff, RunComparison } from "./compare.ts";
+import { describeChange } from "./attribution.ts";
+import { historySquares } from "./history-md.ts";
 import { ICON } from "./summary-md.ts";
 
 /** compare.json: the comparison's lists, without the unchanged cells. */
@@ -8,6 +10,8 @@ export interface ComparisonJson {
   schemaVersion: 1;
   baseline: RunComparison["baseline"];
   current: RunComparison["current"];
+  /** The earlier runs' ids, oldest first. */
+  history: string[];
   counts: Record<Section, number>;
   regressions: CellDiff[];
   fixes: CellDiff[];
@@ -26,6 +30,7 @@ export function comparisonJson(comparison: RunComparison): ComparisonJson {
     schemaVersion: 1,
     baseline: comparison.baseline,
     current: comparison.current,
+    history: comparison.history,
     counts: Object.fromEntries(lists.map(([name, cells]) => [name, cells.length])) as Record<
       Section,
       number
@@ -35,9 +40,9 @@ export function comparisonJson(comparison: RunComparison): ComparisonJson {
 }
 
 const TITLES: Record<Section, string> = {
-  regressions: "❌ Regressions (passed before, fail now)",
+  regressions: "❌ Regressions (passed before, or a test passed before, fail now)",
   fixes: "✅ Fixes (failed before, pass now)",
-  flakes: "🔁 Flaky (failed and passed in this run)",
+  flakes: "🔁 Flaky (failed and passed in this run, or flips within the history)",
   new: "🆕 New cells",
   vanished: "👻 Vanished cells (in the baseline only)",
   stillFailing: "Still failing",
@@ -47,15 +52,21 @@ const TITLES: Record<Section, string> = {
 export function comparisonMarkdown(comparison: RunComparison): string {
   const lists = sections(comparison);
   const counts = lists.map(([name, cells]) => counted(name, cells.length)).join(", ");
+  const earlier = comparison.history.length;
   const lines = [
-    `## Compared with ${comparison.baseline.runId}`,
+    `## Compared with ${comparison.baseline.runId}${earlier > 1 ? ` and ${earlier - 1} earlier ${earlier === 2 ? "run" : "runs"}` : ""}`,
     "",
     `${comparison.current.runId}: ${counts}.`,
     "",
   ];
   for (const [name, cells] of lists) {
     if (cells.length === 0) continue;
-    lines.push(`### ${TITLES[name]}`, "", "| cell | before | now | why |", "|---|---|---|---|");
+    lines.push(
+      `### ${TITLES[name]}`,
+      "",
+      "| cell | before | now | why | tests | since it last passed | history |",
+      "|---|---|---|---|---|---|---|",
+    );
     for (const cell of cells) lines.push(row(cell));
     lines.push("");
   }
@@ -90,5 +101,26 @@ function row(cell: CellDiff): string {
   const status = (s: string | undefined) => (s === undefined ? "—" : `${ICON[s] ?? ""} ${s}`);
   const why = (cell.reasons[0] ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 160);
   const name = cell.logsUrl ? `[\`${cell.key}\`](${cell.logsUrl})` : `\`${cell.key}\``;
-  return `| ${name} | ${status(cell.before)} | ${status(cell.after)} | ${why} |`;
+  return `| ${name} | ${status(cell.before)} | ${status(cell.after)} | ${why} | ${testsText(cell)} | ${sinceText(cell)} | ${historySquares(cell.history ?? [])} |`;
+}
+
+function testsText(cell: CellDiff): string {
+  const list = (label: string, paths: readonly string[] = []) =>
+    paths.length === 0 ? [] : [`${label}: ${paths.map((p) => `\`${cellText(p)}\``).join(", ")}`];
+  return [
+    ...list("newly failing", cell.tests?.regressions),
+    ...list("fixed", cell.tests?.fixes),
+    ...list("flaky", cell.tests?.flaky),
+  ].join("; ");
+}
+
+function sinceText(cell: CellDiff): string {
+  // Only failing cells carry changes: what differs between their last pass and now.
+  if (cell.changes === undefined || cell.lastGoodRunId === undefined) return "";
+  const changes = cell.changes.map(describeChange).map(cellText);
+  return `${cell.lastGoodRunId}: ${changes.length > 0 ? changes.join("; ") : "no recorded input changed"}`;
+}
+
+function cellText(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }

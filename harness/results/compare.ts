@@ -72,26 +72,14 @@ export interface RunComparison {
 
 /** Compares `current` with one `baseline` run, cell by cell, in the current run's order. */
 export function compareRuns(baseline: RunRecord, current: RunRecord): RunComparison {
-  return compareAgainst([baseline], current, DEFAULT_WINDOW);
+  return compareWithHistory([baseline], current);
 }
 
-/** Compares `current` with the newest `window - 1` of `earlier` runs (any order; the current run itself is left out). */
+/** Compares `current` with the newest `window - 1` of `earlier` runs (in any order, at least one). */
 export function compareWithHistory(
   earlier: readonly RunRecord[],
   current: RunRecord,
   window = DEFAULT_WINDOW,
-): RunComparison {
-  return compareAgainst(
-    earlier.filter((r) => r.runId !== current.runId),
-    current,
-    window,
-  );
-}
-
-function compareAgainst(
-  earlier: readonly RunRecord[],
-  current: RunRecord,
-  window: number,
 ): RunComparison {
   const runs = byAge(earlier).slice(-Math.max(1, window - 1));
   const newest = runs[runs.length - 1];

@@ -84,7 +84,7 @@ describe("compare with a history of runs", () => {
       nightly(i + 1, [ping("fail", { tests: { broken: "fail", wobbly: t as "pass" | "fail" } })]),
     );
     const current = nightly(4, [ping("fail", { tests: { broken: "fail", wobbly: "fail" } })]);
-    const comparison = compareWithHistory(runs, current);
+    const comparison = compareWithHistory(runs.slice(0, 19), current);
     assert.deepEqual(comparison.regressions, []);
     assert.deepEqual(comparison.stillFailing[0]?.tests, {
       regressions: [],
@@ -106,10 +106,10 @@ describe("compare with a history of runs", () => {
     assert.deepEqual(cell && [cell.passes, cell.errors, cell.flips, cell.flaky], [2, 2, 0, false]);
   });
 
-  it("leaves the current run out of its own history and keeps the newest 14 runs", () => {
+  it("keeps the newest 14 runs, the current one included", () => {
     const runs = Array.from({ length: 20 }, (_, i) => nightly(i + 1, [ping("pass")]));
     const current = runs[19]!;
-    const comparison = compareWithHistory(runs, current);
+    const comparison = compareWithHistory(runs.slice(0, 19), current);
     assert.equal(comparison.history.length, 13);
     assert.equal(comparison.history[12], "nightly-19");
     assert.equal(comparison.cells[0]?.history?.length, 14);

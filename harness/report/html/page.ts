@@ -8,13 +8,20 @@ import { CLIENT_SCRIPT } from "./client.ts";
 import { detailsHtml, type CellView } from "./details.ts";
 import { html, raw, type Html } from "./escape.ts";
 import { gridHtml, searchText } from "./grid.ts";
+import { historyHtml } from "./history.ts";
+import type { RunHistory } from "../../results/history.ts";
 import { reportCss } from "./style.ts";
 
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 /** The page for a run; `views` hold each cell's details in run order. */
-export function pageHtml(run: RunRecord, views: readonly CellView[], diff?: BaselineDiff): string {
+export function pageHtml(
+  run: RunRecord,
+  views: readonly CellView[],
+  diff?: BaselineDiff,
+  history?: RunHistory,
+): string {
   const anchors = new Map(views.map((v) => [v.cell.id, v.anchor]));
   const page = html`<!doctype html>
     <html lang="en">
@@ -30,7 +37,7 @@ export function pageHtml(run: RunRecord, views: readonly CellView[], diff?: Base
       <body>
         ${headerHtml(run, diff)} ${toolbarHtml(run, diff)}
         <div class="gridwrap">${gridHtml(run.cells, run.inputs, anchors, diff)}</div>
-        ${problemsHtml(run.cells, anchors, diff)}
+        ${problemsHtml(run.cells, anchors, diff)} ${historyHtml(history, run, anchors)}
         <div class="details">
           <p class="placeholder">Click a cell in the grid to see its timings, logs and failure.</p>
           ${views.map(detailsHtml)}

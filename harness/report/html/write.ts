@@ -1,5 +1,6 @@
 // Writes index.html into a run directory from its record and the logs its cells left.
 import { isAbsolute, join, relative } from "node:path";
+import type { RunHistory } from "../../results/history.ts";
 import type { RunRecord } from "../../results/run-record.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { BaselineDiff } from "../baseline.ts";
@@ -11,6 +12,8 @@ import { pageHtml } from "./page.ts";
 export interface HtmlReportOptions {
   diff?: BaselineDiff;
   cwd?: string;
+  /** Each cell's results over recent runs, shown as a row of squares. */
+  history?: RunHistory;
 }
 
 /** Writes `runDir/index.html` and returns its path. */
@@ -33,7 +36,7 @@ export async function writeHtmlReport(
     });
   }
   const path = join(runDir, "index.html");
-  await writeFileAtomic(path, pageHtml(shown, views, options.diff));
+  await writeFileAtomic(path, pageHtml(shown, views, options.diff, options.history));
   return path;
 }
 
