@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".tools/", "logs/", ".cache/", "**/fixtures/**/*.js"] },
+  { ignores: ["node_modules/", ".tools/", "logs/", ".cache/", "dist/", "**/fixtures/**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -3,6 +3,7 @@ import { access, constants } from "node:fs/promises";
 import { execa } from "execa";
 import { REPO_ROOT } from "../build/context.ts";
 import { bundleDir, freshManifest, standingFailure } from "./bundle/manifest.ts";
+import { isInstalledCopy } from "../util/cache-home.ts";
 import { PLATFORMS } from "../../platforms/index.ts";
 import { EXIT } from "../errors.ts";
 import type { Command } from "./command.ts";
@@ -31,7 +32,13 @@ async function commandCheck(
 async function hostChecks(): Promise<Check[]> {
   const major = Number(process.versions.node.split(".")[0]);
   const checks: Check[] = [
-    { name: "node", ok: major >= 22, detail: process.version, fix: "run ./setup", required: true },
+    {
+      name: "node",
+      ok: major >= 22,
+      detail: process.version,
+      fix: "install Node >= 22.18",
+      required: true,
+    },
     await commandCheck("git", ["--version"], "apt-get install git"),
     await commandCheck("ssh", ["-V"], "apt-get install openssh-client"),
     await commandCheck("depmod", ["--version"], "apt-get install kmod"),
@@ -56,6 +63,8 @@ async function hostChecks(): Promise<Check[]> {
 // Whether commands start from the CLI's bundle, and if its build failed, why.
 function bundleCheck(): Check {
   const name = "cli bundle";
+  if (isInstalledCopy(REPO_ROOT))
+    return { name, ok: true, detail: "prebuilt (the installed package's dist/)", required: false };
   if (process.env.HARNESS_BUNDLE === "0")
     return { name, ok: true, detail: "off (HARNESS_BUNDLE=0): the sources run", required: false };
   const dir = bundleDir(REPO_ROOT);

@@ -4,7 +4,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Metafile, Plugin } from "esbuild";
+import type { BuildOptions, Metafile, Plugin } from "esbuild";
 import {
   BUNDLE_FORMAT,
   EXTRA_INPUTS,
@@ -50,22 +50,13 @@ export async function buildCliBundle(
     );
   });
   try {
-    const building = esbuild.build({
-      absWorkingDir: root,
-      entryPoints: { main: ENTRY },
-      outdir: join(dir, name),
-      bundle: true,
-      splitting: true,
-      platform: "node",
-      format: "esm",
-      target: "esnext",
-      sourcemap: "external",
-      external: EXTERNAL,
-      banner: { js: BANNER },
-      plugins: [sourceLocationPlugin()],
-      metafile: true,
-      logLevel: "silent",
-    });
+    const building = esbuild.build(
+      bundleOptions(
+        root,
+        join(dir, name),
+        sourceLocationPlugin((path) => JSON.stringify(pathToFileURL(path).href)),
+      ),
+    );
     // Stopping esbuild (below) ends an overdue build, which then rejects unheard.
     building.catch(() => undefined);
     const result = await Promise.race([building, overdue]);
@@ -91,17 +82,49 @@ export async function buildCliBundle(
   }
 }
 
-// Each module's import.meta.url becomes its source file's URL, so paths computed from it
-// (the repository root, the schema cache, rtf's helpers) are the same as when run from source.
-function sourceLocationPlugin(): Plugin {
+/** The esbuild options of a CLI bundle of the sources under `root`, written to `outdir`. */
+export function bundleOptions(
+  root: string,
+  outdir: string,
+  plugin: Plugin,
+): BuildOptions & {
+  metafile: true;
+} {
+  return {
+    absWorkingDir: root,
+    entryPoints: { main: ENTRY },
+    outdir,
+    chunkNames: "chunk-[hash]",
+    bundle: true,
+    splitting: true,
+    platform: "node",
+    format: "esm",
+    target: "esnext",
+    sourcemap: "external",
+    external: EXTERNAL,
+    banner: { js: BANNER },
+    plugins: [plugin],
+    metafile: true,
+    logLevel: "silent",
+  };
+}
+
+/**
+ * Makes each module's import.meta.url the URL of its source file (as `urlOf` spells it), so paths
+ * computed from it (the repository root, the schema cache, rtf's helpers) are the same as when run
+ * from source.
+ */
+export function sourceLocationPlugin(urlOf: (sourcePath: string) => string): Plugin {
   return {
     name: "source-import-meta-url",
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
         const text = await readFile(args.path, "utf8");
         if (!text.includes("import.meta.url")) return undefined;
-        const url = JSON.stringify(pathToFileURL(args.path).href);
-        return { contents: text.replaceAll("import.meta.url", url), loader: loaderOf(args.path) };
+        return {
+          contents: text.replaceAll("import.meta.url", urlOf(args.path)),
+          loader: loaderOf(args.path),
+        };
       });
     },
   };

@@ -1,8 +1,17 @@
 // The CLI bundle's manifest: which sources it was built from, as they were then, so the launcher
 // can tell in a few milliseconds whether the bundle still matches the tree. Only node:fs here:
 // this runs before every command.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { userCacheDir } from "../../util/cache-home.ts";
 
 /** Bumped when the bundle's build options change, so older bundles are rebuilt. */
 export const BUNDLE_FORMAT = 1;
@@ -20,9 +29,35 @@ export interface BundleManifest {
   inputs: Record<string, [number, number]>;
 }
 
-/** The bundle folder of a repository (`HARNESS_CLI_BUNDLE_DIR` overrides it). */
+/**
+ * The bundle folder of a repository: `.cache/cli` in it, or, when the tree cannot be written to, a
+ * folder of its own in the user's cache folder (`HARNESS_CLI_BUNDLE_DIR` overrides both).
+ */
 export function bundleDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.HARNESS_CLI_BUNDLE_DIR || join(root, ".cache", "cli");
+  if (env.HARNESS_CLI_BUNDLE_DIR) return env.HARNESS_CLI_BUNDLE_DIR;
+  const own = join(root, ".cache", "cli");
+  return writable(own) ? own : join(userCacheDir(env), "cli", pathKey(root));
+}
+
+// Whether `dir`, or the nearest folder above it that exists, may be written to.
+function writable(dir: string): boolean {
+  for (let path = dir; ; path = dirname(path)) {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+      if (!missing || dirname(path) === path) return false;
+    }
+  }
+}
+
+// A short name for a root, so every tree gets a bundle folder of its own (FNV-1a: no crypto
+// module to load before every command).
+function pathKey(root: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of root) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `${basename(root)}-${hash.toString(16).padStart(8, "0")}`;
 }
 
 /** The manifest in `dir`, if there is one and every input is as it was at build time. */
