@@ -74,9 +74,12 @@ function kernelsFor(
   arch: Arch,
   kernels: readonly KernelChoice[],
 ): KernelChoice[] {
-  const wanted = kernels.filter((k) => k.arches.includes(arch));
-  if (!testCase.kernels) return wanted;
-  return wanted.filter(({ kernel }) => testCase.kernels?.some((glob) => globMatch(glob, kernel)));
+  const fit = kernels.filter((k) => k.arches.includes(arch));
+  const wanted = testCase.kernels
+    ? fit.filter(({ kernel }) => testCase.kernels?.some((glob) => globMatch(glob, kernel)))
+    : fit;
+  // A host script runs on this machine, not in a guest: one cell, whatever the kernels.
+  return testCase.kind === "script" ? wanted.slice(0, 1) : wanted;
 }
 
 /** True when every field the filter sets matches the cell (kernel and platform may be globs). */
