@@ -27,7 +27,9 @@ export function inputChanges(good: CellInRun, bad: CellInRun): InputChange[] {
   };
   const kernels = [good, bad].map((side) => lastAttempt(side)?.machine?.kernel);
   const samePackage = kernels[0]?.package === kernels[1]?.package;
-  compare("kernel", (side) => kernelOf(side, samePackage));
+  // A kernel built locally (file:) keeps its version across rebuilds; its bytes tell them apart.
+  const sameVersion = samePackage && kernels[0]?.version === kernels[1]?.version;
+  compare("kernel", (side) => kernelOf(side, samePackage, sameVersion));
   compare("image", (side) => short(lastAttempt(side)?.machine?.imageDigest));
   compare("harness", harnessOf);
   compare("case", (side) => short(side.cells.find((c) => c.caseHash)?.caseHash));
@@ -40,9 +42,13 @@ export function describeChange(change: InputChange): string {
 }
 
 // The package name only when it differs too (another flavour or ABI); the version says the rest.
-function kernelOf(side: CellInRun, samePackage: boolean): string | undefined {
+function kernelOf(side: CellInRun, samePackage: boolean, sameVersion: boolean): string | undefined {
   const kernel = lastAttempt(side)?.machine?.kernel;
-  return kernel && (samePackage ? kernel.version : `${kernel.package} ${kernel.version}`);
+  if (!kernel) return undefined;
+  const version = samePackage ? kernel.version : `${kernel.package} ${kernel.version}`;
+  return sameVersion && kernel.sha256
+    ? `${version} (sha256:${kernel.sha256.slice(0, 12)})`
+    : version;
 }
 
 function harnessOf(side: CellInRun): string | undefined {

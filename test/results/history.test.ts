@@ -130,3 +130,22 @@ describe("compare with a history of runs", () => {
     assert.deepEqual([fixedOnce.flips, fixedOnce.flipRate, fixedOnce.flaky], [1, 1 / 4, false]);
   });
 });
+
+describe("what changed since a cell last passed", () => {
+  it("tells two builds of one kernel version apart by their bytes", () => {
+    const withSha = (status: CellSpec["status"], sha: string) => {
+      const run = nightly(status === "pass" ? 1 : 2, [ping(status)]);
+      const kernel = run.cells[0]?.attempts[0]?.machine?.kernel;
+      if (kernel) kernel.sha256 = sha.repeat(64);
+      return run;
+    };
+    const [cell] = compareRuns(withSha("pass", "e"), withSha("fail", "f")).regressions;
+    assert.deepEqual(cell?.changes, [
+      {
+        input: "kernel",
+        before: "6.12.107-1 (sha256:eeeeeeeeeeee)",
+        after: "6.12.107-1 (sha256:ffffffffffff)",
+      },
+    ]);
+  });
+});
