@@ -29,7 +29,14 @@ export interface AttemptRecord {
   signal?: string | null;
   machine?: {
     accelerator: string;
-    kernel?: { package: string; version: string; release: string };
+    /** The kernel booted: package, exact version, "debian:<suite>" / "file:<path>" / "image:<ref>", binary sha256. */
+    kernel?: {
+      package: string;
+      version: string;
+      release: string;
+      source?: string;
+      sha256?: string;
+    };
     stagesMs?: Record<string, number>;
     commandFile?: string;
     /** The runner host (user@host:port) the guest ran on, on the remote platform. */
