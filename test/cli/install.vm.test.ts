@@ -95,6 +95,19 @@ describe("the npm package installed globally", function () {
     assert.equal(result.stdout, `harness ${PACKAGE.version}`);
   });
 
+  it("loads Google's client libraries only for gcp, and without them says how to add them", async () => {
+    const result = await execa(join(prefix, "bin", "harness"), ["gcp", "gc", "--dry-run"], {
+      cwd: work,
+      reject: false,
+      env: { PATH, CLOUDSDK_CORE_PROJECT: "p", CLOUDSDK_COMPUTE_ZONE: "z" },
+    });
+    assert.equal(result.exitCode, 3, result.stderr);
+    assert.match(
+      result.stderr,
+      /needs Google's client libraries \[EGCPSDK\]\n.*npm i @google-cloud/,
+    );
+  });
+
   it("runs a one-case tree on qemu from a folder outside the repository, writing nothing into its install folder", async () => {
     const cases = join(work, "cases", "010_boot");
     await mkdir(cases, { recursive: true });
