@@ -12,6 +12,7 @@ import { publishCommand } from "./publish.ts";
 import { reportCommand } from "./report.ts";
 import { mergeCommand } from "./merge.ts";
 import { compareCommand } from "./compare.ts";
+import { bisectCommand } from "./bisect.ts";
 import { confirmCommand } from "./confirm.ts";
 import { fetchRunCommand } from "./fetch-run.ts";
 import { issuesCommand } from "./issues.ts";
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   matrixCommand,
   mergeCommand,
   compareCommand,
+  bisectCommand,
   confirmCommand,
   publishCommand,
   fetchRunCommand,
