@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 
 /** True for a copy installed from the npm package: its prebuilt dist/ and no git checkout. */
 export function isInstalledCopy(root: string): boolean {
-  return existsSync(join(root, "dist", "main.js")) && !existsSync(join(root, ".git"));
+  return existsSync(join(root, "dist", "harness.js")) && !existsSync(join(root, ".git"));
 }
 
 /** The user's cache folder for the harness: $XDG_CACHE_HOME/harness, else ~/.cache/harness. */

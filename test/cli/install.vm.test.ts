@@ -44,6 +44,18 @@ async function listing(dir: string): Promise<string[]> {
   return rows.sort();
 }
 
+// A node on PATH (besides the one running the tests) older than the package's minimum, if any.
+async function olderNode(): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const node = join(dir, "node");
+    if (!dir || dir === dirname(process.execPath)) continue;
+    const version = await execa(node, ["-p", "process.versions.node"], { reject: false });
+    const [major = 0, minor = 0] = String(version.stdout).split(".").map(Number);
+    if (version.exitCode === 0 && (major < 22 || (major === 22 && minor < 18))) return node;
+  }
+  return undefined;
+}
+
 describe("the npm package installed globally", function () {
   this.timeout(900_000);
   const folders: string[] = [];
@@ -81,7 +93,7 @@ describe("the npm package installed globally", function () {
   });
 
   it("ships its prebuilt CLI, and none of the repository's tests or settings", async () => {
-    assert.ok((await stat(join(installed, "dist", "main.js"))).isFile());
+    assert.ok((await stat(join(installed, "dist", "harness.js"))).isFile());
     const top = await readdir(installed);
     for (const absent of ["test", "bench", ".git", "harness.yml"])
       assert.ok(!top.includes(absent), `${absent} is in the package`);
@@ -93,6 +105,24 @@ describe("the npm package installed globally", function () {
       env: { PATH },
     });
     assert.equal(result.stdout, `harness ${PACKAGE.version}`);
+  });
+
+  it("says which Node it needs when the one on PATH is too old", async function () {
+    const old = await olderNode();
+    if (!old) {
+      console.log("      skipping: no node older than 22.18 on PATH to try");
+      this.skip();
+    }
+    const result = await execa(join(prefix, "bin", "harness"), ["--version"], {
+      cwd: work,
+      reject: false,
+      env: { PATH: `${dirname(old)}:/usr/bin:/bin` },
+    });
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /^harness: needs Node >= 22\.18; .* is v\d+\.\d+\.\d+ \(put a newer node/,
+    );
   });
 
   it("loads Google's client libraries only for gcp, and without them says how to add them", async () => {
