@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { inputError } from "../errors.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { summaryMarkdown } from "../results/summary-md.ts";
-import { runHistory, type RunHistory } from "../results/history.ts";
+import { byAge, runHistory, type RunHistory } from "../results/history.ts";
 import { historyMarkdown } from "../results/history-md.ts";
 import { readRunFolders } from "./history-read.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
@@ -62,7 +62,8 @@ export async function writeReport(
       ? undefined
       : runHistory(
           [
-            ...(await readRunFolders(options.historyDir, "--history")).filter(
+            // This run is the last mark whatever the clocks of the earlier ones said.
+            ...byAge(await readRunFolders(options.historyDir, "--history")).filter(
               (r) => r.runId !== run.runId,
             ),
             run,

@@ -10,7 +10,14 @@ import {
   isFailingStatus,
   isPassingStatus,
 } from "./cell-status.ts";
-import { byAge, DEFAULT_WINDOW, runHistory, type CellHistory, type Mark } from "./history.ts";
+import {
+  byAge,
+  DEFAULT_WINDOW,
+  runHistory,
+  track,
+  type CellHistory,
+  type Mark,
+} from "./history.ts";
 import type { CellRecord, RunRecord } from "./run-record.ts";
 import type { Status } from "./status.ts";
 import { testDiff, type TestDiff } from "./test-diff.ts";
@@ -136,7 +143,7 @@ function diffOf(
   let kind = kindOf(was, after);
   if (kind === "still-failing" && tests.regressions.length > 0) kind = "regression";
   const flaky = after === "flaky" || (history?.flaky ?? false);
-  if (flaky && (kind === "regression" || kind === "fix")) kind = "flaky";
+  if (flipsBack(history) && (kind === "regression" || kind === "fix")) kind = "flaky";
   const failing = isFailingStatus(after);
   return {
     ...base(key, now.cells),
@@ -150,6 +157,14 @@ function diffOf(
     ...(failing && lastGood ? { changes: inputChanges(lastGood, now) } : {}),
     ...(history ? { history: history.marks, flipRate: history.flipRate } : {}),
   };
+}
+
+// A result that flips back within the window; this run being flaky (a retry passed) is not enough
+// to call a fix from a failing run flaky.
+function flipsBack(history: CellHistory | undefined): boolean {
+  if (!history) return false;
+  const last = history.marks.length - 1;
+  return track(history.marks.map((m, i) => (i === last && m === "flaky" ? "none" : m))).flaky;
 }
 
 // Skipped and cancelled cells say nothing about whether the cell works.

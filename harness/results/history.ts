@@ -47,9 +47,9 @@ export function byAge(runs: readonly RunRecord[]): RunRecord[] {
   );
 }
 
-/** The history of the newest `window` of `runs` (in any order) for every cell they hold. */
+/** The history of the last `window` of `runs` (oldest first, see byAge) for every cell they hold. */
 export function runHistory(runs: readonly RunRecord[], window = DEFAULT_WINDOW): RunHistory {
-  const kept = byAge(runs).slice(-Math.max(1, window));
+  const kept = runs.slice(-Math.max(1, window));
   const groups = kept.map((run) => groupByKey(run.cells));
   const keys = [...new Set(groups.flatMap((g) => [...g.keys()]))];
   const cells = new Map<string, CellHistory>();

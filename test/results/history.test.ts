@@ -119,6 +119,13 @@ describe("compare with a history of runs", () => {
     );
   });
 
+  it("keeps the current run last, whatever its start time and id", () => {
+    const earlier = { ...nightly(2, [ping("pass")]), runId: "zz-earlier" };
+    const current = { ...nightly(1, [ping("fail")]), runId: "aa-current" };
+    const [cell] = compareRuns(earlier, current).cells;
+    assert.deepEqual([cell?.kind, cell?.history], ["regression", ["pass", "fail"]]);
+  });
+
   it("counts flips and flip rates per test", () => {
     const wobbly = track(["pass", "fail", "none", "pass", "flaky", "error"]);
     assert.deepEqual(
