@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execa } from "execa";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildCliBundle } from "../../harness/cli/bundle/build.ts";
@@ -189,5 +190,36 @@ describe("the CLI bundle", () => {
       new RegExp(`at main \\(${join(REPO, "harness/cli/cli.ts")}:${sourceLine}:\\d+\\)`),
     );
     assert.match(mapped, /at node:internal\/x:1:1$/);
+  });
+
+  it("keeps its bundle in the user's cache folder when the tree cannot be written to", async function () {
+    if (process.getuid?.() !== 0) {
+      console.log("      skipping: needs root to run bin/harness as nobody");
+      this.skip();
+    }
+    const home = await tempDir("harness-bundle-readonly-");
+    await chmod(home, 0o777);
+    // nobody can read the tree but not write to it, as with a clone owned by someone else.
+    const result = await execa(
+      "setpriv",
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        join(REPO, "bin", "harness"),
+        "--version",
+      ],
+      {
+        reject: false,
+        extendEnv: false,
+        env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, "cache") },
+      },
+    );
+    assert.equal(result.exitCode, 0, result.stderr);
+    const folders = await readdir(join(home, "cache", "harness", "cli"));
+    assert.equal(folders.length, 1, folders.join(" "));
+    const built = await readManifest(join(home, "cache", "harness", "cli", folders[0] ?? ""));
+    assert.equal(built.root, REPO);
+    await rm(home, { recursive: true, force: true });
   });
 });
