@@ -6,15 +6,16 @@ import { bisectKernels, type KernelVerdict } from "../results/bisect.ts";
 import { newRunId } from "../run/run-dir.ts";
 import type { ParsedArgs } from "./args.ts";
 import { judgeKernel } from "./bisect-judge.ts";
+import { seriesKernels } from "./bisect-series.ts";
 import type { Command } from "./command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 
-/** `harness bisect [PATTERN..] --platform P --kernel OLDEST,..,NEWEST [--repeat N]`. */
+/** `harness bisect [PATTERN..] --platform P (--kernel OLDEST,..,NEWEST | --series NAME) [--repeat N]`. */
 export const bisectCommand: Command = {
   name: "bisect",
   summary: "Find the first kernel of an ordered list on which the selected cells fail",
   usage:
-    "harness bisect [PATTERN..] --platform P --kernel K1,K2,..,KN (oldest first) [--arch A] [--repeat N] [-l LABELS] [--logs DIR]",
+    "harness bisect [PATTERN..] --platform P (--kernel K1,K2,..,KN (oldest first) | --series NAME) [--arch A] [--repeat N] [-l LABELS] [--logs DIR]",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
@@ -37,6 +38,12 @@ export const bisectCommand: Command = {
       valueName: "K",
       description:
         "the kernels to search, oldest first: catalogue names, NAME@VERSION pins or file:PATH",
+    },
+    {
+      name: "series",
+      type: "string",
+      valueName: "NAME",
+      description: "instead of --kernel: every version the catalogue kernel NAME can be pinned to",
     },
     {
       name: "repeat",
@@ -71,11 +78,18 @@ export const bisectCommand: Command = {
     },
   ],
   async run(args, io) {
-    const kernels = args.list("kernel");
+    const series = args.string("series");
+    if (series !== undefined && args.list("kernel").length > 0) {
+      throw inputError("EUSAGE", "harness bisect takes --kernel or --series, not both", {
+        hint: "e.g. --series debian-6.12-cloud, or --kernel debian-6.1,debian-6.12",
+      });
+    }
+    const kernels =
+      series === undefined ? args.list("kernel") : await seriesKernels(series, io.env);
     if (kernels.length < 2 || new Set(kernels).size !== kernels.length) {
       throw inputError(
         "EUSAGE",
-        `harness bisect needs at least two different kernels, oldest first; got ${JSON.stringify(kernels)}`,
+        `harness bisect needs at least two different kernels, oldest first; got ${JSON.stringify(kernels)}${series === undefined ? "" : ` from --series ${series}`}`,
         { hint: "e.g. --kernel debian-6.1,debian-6.12,debian-trixie (see harness kernels)" },
       );
     }

@@ -4,7 +4,10 @@
 import assert from "node:assert/strict";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { compareDebianVersions } from "../../harness/build/kernels/debian-version.ts";
 import { harness, tempDir } from "../helpers/cli.ts";
+
+const literal = (text: string) => text.replace(/[.+~^$()]/g, "\\$&");
 
 const KERNELS = ["debian-5.10", "debian-6.1", "debian-6.12", "debian-trixie", "debian-7.3"];
 
@@ -30,7 +33,10 @@ describe("harness bisect", function () {
     await writeFile(join(cases, "010_bykernel", "test.sh"), SCRIPT, { mode: 0o755 });
   });
 
-  const bisect = async (env: Record<string, string>, ...extra: string[]) => {
+  const bisect = async (
+    env: Record<string, string>,
+    ...extra: string[]
+  ): Promise<Awaited<ReturnType<typeof harness>> & { logs: string }> => {
     const logs = await tempDir("harness-bisect-logs-");
     const scratch = await tempDir("harness-bisect-scratch-");
     const result = await harness(
@@ -82,6 +88,44 @@ describe("harness bisect", function () {
     );
   });
 
+  it("searches the versions a catalogue series offers, oldest first", async function () {
+    const listed = await harness(["kernels", "--json"]);
+    assert.equal(listed.exitCode, 0, listed.stderr);
+    const catalogue = JSON.parse(listed.stdout) as {
+      kernels: { name: string; versions: string[] }[];
+    };
+    const series = catalogue.kernels.find((k) => k.versions.length >= 3);
+    if (!series) return this.skip();
+    const versions = [...series.versions].sort(compareDebianVersions);
+    const pins = versions.map((v) => `${series.name}@${v}`);
+    const firstBad = pins[pins.length - 2] as string;
+    const logs = await tempDir("harness-bisect-logs-");
+    const result = await harness(
+      [
+        "bisect",
+        "--cases",
+        cases,
+        "--platform",
+        "qemu",
+        "--logs",
+        logs,
+        "--series",
+        series.name,
+        "--repeat",
+        "1",
+      ],
+      { env: { BAD_KERNELS: pins.slice(-2).join(" "), FLAKY_KERNELS: "" } },
+    );
+    assert.equal(result.exitCode, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^first bad kernel: ${literal(firstBad)} \\(the one before it, ${literal(pins[pins.length - 3] as string)}, passes\\)$`,
+        "m",
+      ),
+    );
+  });
+
   it("says what is wrong with its arguments (exit 2)", async () => {
     const one = await harness([
       "bisect",
@@ -106,5 +150,18 @@ describe("harness bisect", function () {
     ]);
     assert.equal(noPlatform.exitCode, 2);
     assert.match(noPlatform.stderr, /needs --platform/);
+    const both = await harness([
+      "bisect",
+      "--cases",
+      cases,
+      "--platform",
+      "qemu",
+      "--series",
+      "debian-6.1",
+      "--kernel",
+      "debian-6.1,debian-6.12",
+    ]);
+    assert.equal(both.exitCode, 2);
+    assert.match(both.stderr, /takes --kernel or --series, not both/);
   });
 });
