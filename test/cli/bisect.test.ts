@@ -2,10 +2,18 @@
 // on the kernel the harness gives it (HARNESS_KERNEL), so no kernel is downloaded: the first bad
 // kernel of a series and its log, a flaky failure caught by repetition, and bad input.
 import assert from "node:assert/strict";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { compareDebianVersions } from "../../harness/build/kernels/debian-version.ts";
 import { harness, tempDir } from "../helpers/cli.ts";
+
+const folders: string[] = [];
+/** A temp folder removed after the tests of this file. */
+async function made(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  folders.push(dir);
+  return dir;
+}
 
 const literal = (text: string) => text.replace(/[.+~^$()]/g, "\\$&");
 
@@ -24,11 +32,12 @@ exit 0
 `;
 
 describe("harness bisect", function () {
+  after(() => Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true }))));
   this.timeout(120_000);
   let cases: string;
 
   before(async () => {
-    cases = await tempDir("harness-bisect-cases-");
+    cases = await made("harness-bisect-cases-");
     await mkdir(join(cases, "010_bykernel"));
     await writeFile(join(cases, "010_bykernel", "test.sh"), SCRIPT, { mode: 0o755 });
   });
@@ -37,8 +46,8 @@ describe("harness bisect", function () {
     env: Record<string, string>,
     ...extra: string[]
   ): Promise<Awaited<ReturnType<typeof harness>> & { logs: string }> => {
-    const logs = await tempDir("harness-bisect-logs-");
-    const scratch = await tempDir("harness-bisect-scratch-");
+    const logs = await made("harness-bisect-logs-");
+    const scratch = await made("harness-bisect-scratch-");
     const result = await harness(
       [
         "bisect",
@@ -99,7 +108,7 @@ describe("harness bisect", function () {
     const versions = [...series.versions].sort(compareDebianVersions);
     const pins = versions.map((v) => `${series.name}@${v}`);
     const firstBad = pins[pins.length - 2] as string;
-    const logs = await tempDir("harness-bisect-logs-");
+    const logs = await made("harness-bisect-logs-");
     const result = await harness(
       [
         "bisect",

@@ -1,12 +1,20 @@
 // harness compare --history and harness report --history through the CLI, over a logs folder of
 // synthetic nightlies: a kernel bump, a new failing test inside a failing cell, a flaky flip.
 import assert from "node:assert/strict";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ComparisonJson } from "../../harness/results/compare-report.ts";
 import type { RunRecord } from "../../harness/results/run-record.ts";
 import { harness, tempDir } from "../helpers/cli.ts";
 import { nightly, type CellSpec } from "../results/histories.ts";
+
+const folders: string[] = [];
+/** A temp folder removed after the tests of this file. */
+async function made(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  folders.push(dir);
+  return dir;
+}
 
 const key = (name: string) => `${name}/qemu-x86_64-debian-6.12-cloud`;
 
@@ -35,18 +43,19 @@ async function writeRuns(logs: string, runs: RunRecord[]): Promise<void> {
 }
 
 describe("harness compare --history and report --history", function () {
+  after(() => Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true }))));
   this.timeout(60_000);
   let logs: string;
   let current: string;
 
   before(async () => {
-    logs = await tempDir("harness-history-");
+    logs = await made("harness-history-");
     await writeRuns(logs, nightlies());
     current = join(logs, "nightly-5");
   });
 
   it("compares the current run with every earlier run of a logs folder", async () => {
-    const out = await tempDir("harness-history-out-");
+    const out = await made("harness-history-out-");
     const result = await harness([
       "compare",
       "--history",
@@ -111,7 +120,7 @@ describe("harness compare --history and report --history", function () {
     const window = await harness(["compare", "--history", logs, current, "--window", "1"]);
     assert.equal(window.exitCode, 2);
     assert.match(window.stderr, /--window must be a whole number from 2/);
-    const alone = await tempDir("harness-history-alone-");
+    const alone = await made("harness-history-alone-");
     await writeRuns(alone, [nightlies()[0]!]);
     const first = await harness(["compare", "--history", alone, join(alone, "nightly-1")]);
     assert.equal(first.exitCode, 0, first.stderr);

@@ -1,21 +1,30 @@
 // run.json records what a later comparison needs to say what changed: the harness's version and
 // commit, and a hash of each case folder that changes when a file of the case changes.
 import assert from "node:assert/strict";
-import { cp, writeFile, appendFile } from "node:fs/promises";
+import { cp, writeFile, appendFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { FIXTURES, REPO, harness, tempDir } from "../helpers/cli.ts";
 import { readRecord } from "../publish/runs.ts";
 
+const folders: string[] = [];
+/** A temp folder removed after the tests of this file. */
+async function made(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  folders.push(dir);
+  return dir;
+}
+
 describe("run.json inputs for attribution", function () {
+  after(() => Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true }))));
   this.timeout(60_000);
 
   it("records the harness commit and a case hash that follows the case's files", async () => {
-    const cases = await tempDir("harness-inputs-cases-");
+    const cases = await made("harness-inputs-cases-");
     await cp(join(FIXTURES, "010_outcomes", "010_pass"), join(cases, "010_pass"), {
       recursive: true,
     });
-    const logs = await tempDir("harness-inputs-logs-");
+    const logs = await made("harness-inputs-logs-");
     const run = (runId: string) =>
       harness(["run", "--cases", cases, "--platform", "qemu", "--logs", logs, "--run-id", runId]);
     assert.equal((await run("one")).exitCode, 0);
