@@ -3,6 +3,8 @@
 import type { Arch } from "../cases/types.ts";
 import { buildContext } from "../build/context.ts";
 import { loadCatalogue, type StoredCatalogue } from "../build/kernels/catalogue-store.ts";
+import type { CatalogueKernel } from "../build/kernels/catalogue.ts";
+import type { ExpiredPolicy } from "../build/kernels/expired-policy.ts";
 import { DEFAULT_KERNEL, pinVersions } from "../matrix/kernels.ts";
 import { parseArch } from "../matrix/arches.ts";
 import type { Command, CommandIo } from "./command.ts";
@@ -39,28 +41,66 @@ function printKernels(catalogue: StoredCatalogue, args: ParsedArgs, io: CommandI
       flavour: k.flavour,
       default: k.name === DEFAULT_KERNEL,
       version: k.arches.x86_64?.current.version ?? k.arches.aarch64?.current.version ?? "",
-      arches: (["x86_64", "aarch64"] as const).filter((a: Arch) => k.arches[a]),
+      arches: ARCHES.filter((a: Arch) => k.arches[a]),
       packages: Object.fromEntries(
         Object.entries(k.arches).map(([arch, b]) => [arch, b.current.package]),
       ),
+      archVersions: Object.fromEntries(
+        Object.entries(k.arches).map(([arch, b]) => [arch, b.current.version]),
+      ),
       versions: pinVersions(k),
+      notes: kernelNotes(k, catalogue.expiredPolicy),
+      ...(k.expired ? { expired: k.expired } : {}),
+      ...(k.unavailable ? { unavailable: k.unavailable } : {}),
     }));
   if (args.bool("json")) {
-    const json = { builtAt: catalogue.builtAt, kernels: rows, unreachable: catalogue.unreachable };
+    const json = {
+      builtAt: catalogue.builtAt,
+      kernels: rows,
+      unreachable: catalogue.unreachable,
+      ...(catalogue.expiredPolicy ? { expiredPolicy: catalogue.expiredPolicy } : {}),
+    };
     io.stdout.write(
       `${JSON.stringify({ ...json, ...(catalogue.stale ? { stale: catalogue.stale } : {}) }, null, 2)}\n`,
     );
     return 0;
   }
   for (const row of rows) {
-    const mark = row.default ? "default" : "";
+    const mark = [row.default ? "default" : "", row.expired ? `expired ${row.expired}` : ""]
+      .filter(Boolean)
+      .join(", ");
     io.stdout.write(
       `${row.name.padEnd(22)}${row.suite.padEnd(20)}${row.version.padEnd(20)}${row.arches.join(",").padEnd(16)}${mark}\n`,
     );
+    for (const note of row.notes) io.stdout.write(`  ${note}\n`);
     if (args.bool("versions")) io.stdout.write(`  pins: ${row.versions.join(", ")}\n`);
   }
   for (const missing of catalogue.unreachable)
     io.stdout.write(`not available: ${missing.dist}: ${missing.reason}\n`);
+  if (rows.some((r) => r.expired) && catalogue.expiredPolicy)
+    io.stdout.write(
+      `suites marked expired are used although their Release file expired (set by ${catalogue.expiredPolicy.from}); their packages are the mirror's last, not Debian's newest\n`,
+    );
   if (catalogue.stale) io.stdout.write(`catalogue from ${catalogue.builtAt}; ${catalogue.stale}\n`);
   return 0;
+}
+
+const ARCHES = ["x86_64", "aarch64"] as const;
+
+// What a row's columns cannot say: an arch that boots an older build than the suite lists, an arch
+// the mirror has no build for.
+function kernelNotes(kernel: CatalogueKernel, policy?: ExpiredPolicy): string[] {
+  const notes: string[] = [];
+  for (const arch of ARCHES) {
+    const builds = kernel.arches[arch];
+    if (builds?.fallback)
+      notes.push(
+        `${arch}: ${builds.current.version} (${builds.fallback.listed} is listed but not on the mirror: ${builds.fallback.reason})`,
+      );
+    const why = kernel.unavailable?.[arch];
+    if (why) notes.push(`${arch}: not available: ${why}`);
+  }
+  if (kernel.expired && policy === undefined)
+    notes.push(`its Release file expired on ${kernel.expired}`);
+  return notes;
 }

@@ -8,6 +8,8 @@ export interface AptSource {
   suites: string[];
   components: string[];
   signedBy?: string;
+  /** false: apt takes the suites even after their Release file's Valid-Until (a frozen mirror). */
+  checkValidUntil?: false;
 }
 
 /** Reads the host's apt sources (deb822 .sources files and one-line sources.list). */
@@ -43,6 +45,7 @@ export function formatDeb822(sources: readonly AptSource[]): string {
         `Suites: ${s.suites.join(" ")}`,
         `Components: ${s.components.join(" ")}`,
         ...(s.signedBy ? [`Signed-By: ${s.signedBy}`] : []),
+        ...(s.checkValidUntil === false ? ["Check-Valid-Until: no"] : []),
       ].join("\n"),
     )
     .join("\n\n")

@@ -12,6 +12,8 @@ import { privateApt, type Apt } from "./apt.ts";
 import { systemAptSources, type AptSource } from "./apt-sources.ts";
 import { buildCatalogue, type Catalogue, type SuiteIndex } from "./catalogue.ts";
 import { parseDeb822 } from "./deb822.ts";
+import { expiredPolicy, type ExpiredPolicy } from "./expired-policy.ts";
+import { httpProbe, settleFetchable } from "./fetchable.ts";
 import { kernelPackages, kernelParagraphTexts } from "./kernel-index.ts";
 import {
   debianMirrors,
@@ -31,6 +33,8 @@ export interface StoredCatalogue extends Catalogue {
   sources: AptSource[];
   /** Set when a refresh failed and this older catalogue stands in: why. */
   stale?: string;
+  /** Whether suites with an expired Release file were taken, and which setting said so. */
+  expiredPolicy?: ExpiredPolicy;
 }
 
 /** The stored catalogue, whatever its age; undefined before the first refresh. Cheap and synchronous. */
@@ -45,13 +49,16 @@ export function cachedCatalogue(cacheDir: string): StoredCatalogue | undefined {
 /** The catalogue, refreshed from the mirror when missing, a day old, or `refresh` is set. */
 export async function loadCatalogue(
   cacheDir: string,
-  options: { refresh?: boolean; signal?: AbortSignal } = {},
+  options: { refresh?: boolean; signal?: AbortSignal; policy?: ExpiredPolicy } = {},
 ): Promise<StoredCatalogue> {
+  const policy = options.policy ?? expiredPolicy();
   const cached = cachedCatalogue(cacheDir);
   const age = cached ? Date.now() - Date.parse(cached.builtAt) : Infinity;
-  if (cached && !options.refresh && age < MAX_AGE_MS) return cached;
+  // A catalogue built under the other expired-suite policy lists other suites: built again.
+  const samePolicy = (cached?.expiredPolicy?.allow ?? false) === policy.allow;
+  if (cached && !options.refresh && samePolicy && age < MAX_AGE_MS) return cached;
   try {
-    return await refreshCatalogue(cacheDir, options.signal);
+    return await refreshCatalogue(cacheDir, policy, options.signal);
   } catch (error) {
     if (!cached || options.signal?.aborted) throw error;
     return { ...cached, stale: `refresh failed: ${(error as Error).message}` };
@@ -67,7 +74,11 @@ export function kernelApt(
   return privateApt(cacheDir, signal, { folder: KERNEL_APT_FOLDER, sources: catalogue.sources });
 }
 
-async function refreshCatalogue(cacheDir: string, signal?: AbortSignal): Promise<StoredCatalogue> {
+async function refreshCatalogue(
+  cacheDir: string,
+  policy: ExpiredPolicy,
+  signal?: AbortSignal,
+): Promise<StoredCatalogue> {
   const system = await systemAptSources();
   const mirrors = debianMirrors(system);
   if (!mirrors.archive)
@@ -78,7 +89,7 @@ async function refreshCatalogue(cacheDir: string, signal?: AbortSignal): Promise
     { ...mirrors, archive: mirrors.archive },
     httpRelease,
     new Date(),
-    signal,
+    { ...(signal ? { signal } : {}), allowExpired: policy.allow },
   );
   if (found.served.length === 0) {
     const why = found.unreachable.map((u) => `${u.dist}: ${u.reason}`).join("; ");
@@ -93,7 +104,12 @@ async function refreshCatalogue(cacheDir: string, signal?: AbortSignal): Promise
   const sources = servedSources(found.served, system.find((s) => s.signedBy)?.signedBy);
   const apt = await privateApt(cacheDir, signal, { folder: KERNEL_APT_FOLDER, sources });
   const indices = await readIndices(apt, found.served, signal);
-  const catalogue: StoredCatalogue = { ...buildCatalogue(indices, found.unreachable), sources };
+  const built = buildCatalogue(indices, found.unreachable);
+  const catalogue: StoredCatalogue = {
+    ...(await settleFetchable(built, httpProbe, signal)),
+    sources,
+    expiredPolicy: policy,
+  };
   await mkdir(join(cacheDir, KERNEL_APT_FOLDER), { recursive: true });
   await writeFileAtomic(cataloguePath(cacheDir), `${JSON.stringify(catalogue, null, 1)}\n`);
   return catalogue;
@@ -107,7 +123,7 @@ async function readIndices(
 ): Promise<SuiteIndex[]> {
   const lists = await readdir(join(apt.root, "lists"));
   const indices: SuiteIndex[] = [];
-  for (const { release } of served) {
+  for (const { uri, release } of served) {
     for (const arch of ["x86_64", "aarch64"] as const) {
       const debArch = DEBIAN_ARCH[arch];
       const files = lists.filter(
@@ -122,7 +138,7 @@ async function readIndices(
             ...(signal ? { cancelSignal: signal } : {}),
           },
         );
-        const packages = kernelPackages(parseDeb822(kernelParagraphTexts(stdout)), debArch);
+        const packages = kernelPackages(parseDeb822(kernelParagraphTexts(stdout)), debArch, uri);
         indices.push({ release, arch, packages });
       }
     }

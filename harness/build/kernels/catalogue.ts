@@ -4,7 +4,7 @@
 import type { Arch } from "../../cases/types.ts";
 import { compareDebianVersions } from "./debian-version.ts";
 import type { Flavour, KernelBuild, KernelPackages } from "./kernel-index.ts";
-import type { SuiteRelease } from "./release.ts";
+import { releaseExpired, type SuiteRelease } from "./release.ts";
 
 /** One suite's kernel packages for one arch. */
 export interface SuiteIndex {
@@ -18,6 +18,8 @@ export interface ArchBuilds {
   metapackage: string;
   current: KernelBuild;
   builds: KernelBuild[];
+  /** Set when the version the index lists as newest is not on the mirror and `current` stands in. */
+  fallback?: { listed: string; reason: string };
 }
 
 /** One kernel name of the catalogue. */
@@ -29,6 +31,10 @@ export interface CatalogueKernel {
   series: string;
   flavour: Flavour;
   arches: Partial<Record<Arch, ArchBuilds>>;
+  /** Arches the suite lists but whose builds the mirror has none of, and why. */
+  unavailable?: Partial<Record<Arch, string>>;
+  /** Set when the suite's Release file expired and it is used anyway (kernels.allowExpired): when. */
+  expired?: string;
 }
 
 /** A suite the catalogue could not use, and why. */
@@ -73,6 +79,10 @@ export function buildCatalogue(
         ? `debian-${group.main.codename}`
         : `debian-${series}`;
     if (!group.rolling) claimed.add(series);
+    const expired = group.indices
+      .map((i) => releaseExpired(i.release, now))
+      .filter((day) => day !== undefined)
+      .sort()[0];
     for (const flavour of FLAVOURS) {
       const arches = flavourBuilds(group.indices, flavour, series);
       if (Object.keys(arches).length === 0) continue;
@@ -83,6 +93,7 @@ export function buildCatalogue(
         series,
         flavour,
         arches,
+        ...(expired ? { expired } : {}),
       });
     }
   }
@@ -165,7 +176,7 @@ function flavourBuilds(
 
 function uniqueBuilds(builds: readonly (KernelBuild & { flavour: Flavour })[]): KernelBuild[] {
   const seen = new Map<string, KernelBuild>();
-  for (const { package: name, version, parts } of builds)
-    seen.set(`${name}=${version}`, { package: name, version, parts });
+  for (const { package: name, version, parts, urls } of builds)
+    seen.set(`${name}=${version}`, { package: name, version, parts, ...(urls ? { urls } : {}) });
   return [...seen.values()].sort((a, b) => compareDebianVersions(b.version, a.version));
 }

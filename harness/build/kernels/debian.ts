@@ -53,9 +53,15 @@ export async function fetchDebianKernel(
       },
     );
   const build =
-    ref.pin === undefined
-      ? builds.current
-      : (builds.builds.find((b) => b.version === ref.pin) ?? builds.current);
+    ref.pin === undefined ? builds.current : builds.builds.find((b) => b.version === ref.pin);
+  // A pin served on one arch only (the other's file missing from the mirror) is not swapped for
+  // another version: the cell would record a kernel nobody asked for.
+  if (!build)
+    throw new HarnessError(
+      "EKERNELNOTFOUND",
+      `${entry.name}@${ref.pin ?? ""} has no ${arch} build on the mirror (${arch} has: ${builds.builds.map((b) => b.version).join(", ")})`,
+      { exitCode: 2, hint: `pin one of those for ${arch}, or run the pin on the other arch only` },
+    );
   const debArch = DEBIAN_ARCH[arch];
   const dir = join(
     cacheDir,

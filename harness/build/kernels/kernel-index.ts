@@ -12,6 +12,8 @@ export interface KernelBuild {
   version: string;
   /** linux-binary-* and linux-modules-* packages of the same build, when the image is split. */
   parts: string[];
+  /** Where the mirror keeps the image's and its parts' .deb files (absolute URLs), when known. */
+  urls?: string[];
 }
 
 /** A flavour metapackage's record: its version and the image package it depends on. */
@@ -31,17 +33,22 @@ export interface KernelPackages {
 const META = /^linux-image-(?:(cloud|rt)-)?(amd64|arm64)$/;
 const IMAGE = /^linux-image-(\d[\w.+~-]*?)-(?:(cloud|rt)-)?(amd64|arm64)$/;
 
-/** The kernel packages among a Packages index's paragraphs, for the Debian arch `debArch`. */
+/** The kernel packages among a Packages index's paragraphs, for the Debian arch `debArch`; with
+ * `mirror` (the archive's URI), each build carries the URLs of its .deb files. */
 export function kernelPackages(
   paragraphs: readonly Deb822Paragraph[],
   debArch: string,
+  mirror?: string,
 ): KernelPackages {
   const metas: FlavourMeta[] = [];
   const builds: KernelPackages["builds"] = [];
+  const files = new Map<string, string>();
   for (const paragraph of paragraphs) {
     const name = field(paragraph, "Package") ?? "";
     const version = field(paragraph, "Version") ?? "";
     if (!version) continue;
+    const filename = field(paragraph, "Filename");
+    if (filename) files.set(`${name}=${version}`, filename);
     const depends = dependsNames(field(paragraph, "Depends"));
     const meta = META.exec(name);
     if (meta && meta[2] === debArch) {
@@ -55,14 +62,24 @@ export function kernelPackages(
       builds.push({ flavour: flavourOf(image[2]), package: name, version, parts });
     }
   }
-  return { metas, builds };
+  if (mirror === undefined) return { metas, builds };
+  return { metas, builds: builds.map((build) => withUrls(build, files, mirror)) };
 }
 
-/** Only the paragraphs of kernel packages, cut out of a whole index's text before parsing it. */
+// A build whose image or a part has no Filename in this index gets no URLs: nothing known to probe.
+function withUrls<T extends KernelBuild>(build: T, files: Map<string, string>, mirror: string): T {
+  const names = [build.package, ...build.parts].map((p) => files.get(`${p}=${build.version}`));
+  if (names.some((n) => n === undefined)) return build;
+  const base = mirror.replace(/\/$/, "");
+  return { ...build, urls: names.map((n) => `${base}/${n as string}`) };
+}
+
+/** Only the paragraphs of kernel packages (images, and the binary and modules parts of split ones),
+ * cut out of a whole index's text before parsing it. */
 export function kernelParagraphTexts(text: string): string {
   return text
     .split(/\n\n+/)
-    .filter((block) => /^Package: linux-image-/.test(block))
+    .filter((block) => /^Package: linux-(image|binary|modules)-/.test(block))
     .join("\n\n");
 }
 

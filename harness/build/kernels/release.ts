@@ -33,10 +33,22 @@ export function parseRelease(dist: string, text: string): SuiteRelease {
   };
 }
 
-/** Why apt would refuse the suite at `now`, or undefined when it would take it. */
-export function releaseProblem(release: SuiteRelease, now: Date): string | undefined {
-  if (release.validUntil && Date.parse(release.validUntil) < now.getTime())
-    return `its Release file expired on ${release.validUntil.slice(0, 10)} (the mirror has not been refreshed since); apt refuses it`;
+/** The day (YYYY-MM-DD) the suite's Release file expired, when it has by `now`. */
+export function releaseExpired(release: SuiteRelease, now: Date): string | undefined {
+  const until = release.validUntil;
+  return until && Date.parse(until) < now.getTime() ? until.slice(0, 10) : undefined;
+}
+
+/** Why the suite cannot be used at `now`, or undefined when it can. An expired Release file (a
+ * frozen or snapshot mirror) is a problem unless `allowExpired` says to take it anyway. */
+export function releaseProblem(
+  release: SuiteRelease,
+  now: Date,
+  allowExpired = false,
+): string | undefined {
+  const expired = releaseExpired(release, now);
+  if (expired && !allowExpired)
+    return `its Release file expired on ${expired} (the mirror has not been refreshed since); apt refuses it — set kernels.allowExpired: true in harness.yml or HARNESS_KERNELS_ALLOW_EXPIRED=1 to use it anyway`;
   if (!release.architectures.includes("amd64") && !release.architectures.includes("arm64"))
     return "it carries neither amd64 nor arm64";
   return undefined;

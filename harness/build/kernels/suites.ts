@@ -2,7 +2,7 @@
 // says which release it is today; each stable release adds its -security, -updates and -backports
 // suites. A suite the mirror lacks, or one apt would refuse (expired), is reported with the reason.
 import type { AptSource } from "./apt-sources.ts";
-import { parseRelease, releaseProblem, type SuiteRelease } from "./release.ts";
+import { parseRelease, releaseExpired, releaseProblem, type SuiteRelease } from "./release.ts";
 import type { UnreachableSuite } from "./catalogue.ts";
 
 /** Debian's release roles; the codenames behind them move, the roles stay. */
@@ -22,6 +22,8 @@ export type ReleaseFetcher = (uri: string, dist: string, signal?: AbortSignal) =
 export interface ServedSuite {
   uri: string;
   release: SuiteRelease;
+  /** The day its Release file expired, when it is used anyway (the expired-suite policy allows it). */
+  expired?: string;
 }
 
 /** What the mirror serves and what it does not. */
@@ -47,14 +49,15 @@ export async function discoverSuites(
   mirrors: { archive: string; security?: string },
   fetchRelease: ReleaseFetcher,
   now = new Date(),
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; allowExpired?: boolean } = {},
 ): Promise<SuiteDiscovery> {
+  const { signal, allowExpired = false } = options;
   const served: ServedSuite[] = [];
   const unreachable: UnreachableSuite[] = [];
   const tryDist = async (uri: string, dist: string): Promise<SuiteRelease | undefined> => {
     try {
       const release = parseRelease(dist, await fetchRelease(uri, dist, signal));
-      const problem = releaseProblem(release, now);
+      const problem = releaseProblem(release, now, allowExpired);
       if (!problem) return release;
       unreachable.push({ dist, reason: problem });
     } catch (error) {
@@ -70,7 +73,7 @@ export async function discoverSuites(
     seen.add(release.codename);
     // A stable release is named by its codename, which keeps meaning the same packages.
     const dist = release.version ? release.codename : release.dist;
-    served.push({ uri: mirrors.archive, release: { ...release, dist } });
+    served.push(withExpiry({ uri: mirrors.archive, release: { ...release, dist } }, now));
     if (!release.version) continue;
     const extra: [string | undefined, string][] = [
       [mirrors.archive, `${release.codename}-updates`],
@@ -81,7 +84,7 @@ export async function discoverSuites(
       if (!uri) continue;
       companions.push(
         tryDist(uri, companion).then((found) => {
-          if (found) served.push({ uri, release: found });
+          if (found) served.push(withExpiry({ uri, release: found }, now));
         }),
       );
     }
@@ -89,6 +92,11 @@ export async function discoverSuites(
   await Promise.all(companions);
   served.sort((a, b) => a.release.dist.localeCompare(b.release.dist));
   return { served, unreachable };
+}
+
+function withExpiry(suite: ServedSuite, now: Date): ServedSuite {
+  const expired = releaseExpired(suite.release, now);
+  return expired ? { ...suite, expired } : suite;
 }
 
 /** Fetches dists/<dist>/Release over HTTP(S) with a deadline. */
@@ -105,14 +113,21 @@ export const httpRelease: ReleaseFetcher = async (uri, dist, signal) => {
   return response.text();
 };
 
-/** The apt sources for the served suites, one stanza per mirror. */
+/** The apt sources for the served suites, one stanza per mirror; the expired suites used anyway get
+ * their own stanza telling apt not to check Valid-Until, so every other suite still is checked. */
 export function servedSources(served: readonly ServedSuite[], signedBy?: string): AptSource[] {
-  const byUri = new Map<string, string[]>();
-  for (const { uri, release } of served) byUri.set(uri, [...(byUri.get(uri) ?? []), release.dist]);
-  return [...byUri].map(([uri, suites]) => ({
+  const byKey = new Map<string, { uri: string; expired: boolean; suites: string[] }>();
+  for (const { uri, release, expired } of served) {
+    const key = `${uri} ${expired ? "expired" : ""}`;
+    const entry = byKey.get(key) ?? { uri, expired: expired !== undefined, suites: [] };
+    entry.suites.push(release.dist);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()].map(({ uri, expired, suites }) => ({
     uris: [uri],
     suites,
     components: ["main"],
     ...(signedBy ? { signedBy } : {}),
+    ...(expired ? { checkValidUntil: false } : {}),
   }));
 }
