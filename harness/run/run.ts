@@ -15,6 +15,7 @@ import { lineRenderer } from "../report/progress/line.ts";
 import { createRunDir, writeRunRecord } from "./run-dir.ts";
 import { GroupScripts } from "./groups.ts";
 import { runCells } from "./scheduler.ts";
+import { pastDurations } from "./durations.ts";
 import { sweepStaleFolders } from "../util/owner-folder.ts";
 import { harnessIdentity } from "../results/harness-identity.ts";
 
@@ -98,6 +99,7 @@ async function runAndRecord(
   });
   const cells: CellRecord[] = await runCells(plan.cells, {
     parallel: plan.parallel,
+    durations: await pastDurations(plan.logsDir),
     runDir,
     groups,
     budget: { retries: plan.retries, remainingMs: plan.retryBudgetMs },
