@@ -13,6 +13,10 @@ export interface TestPoint {
   outcome: Outcome;
   reason?: string;
   children: TestPoint[];
+  /** The point's line in the stream (1 = its first line, as in results.tap). */
+  line?: number;
+  /** A failing point's comment and YAML lines, as printed (capped; results.tap has them all). */
+  diagnostics?: string[];
 }
 
 const FAILING: ReadonlySet<Outcome> = new Set(["fail", "timeout", "error"]);
@@ -28,13 +32,18 @@ export function expectsFailure(outcome: Outcome): boolean {
 }
 
 /** The test point a test line reports; its path is set once the tree is whole. */
-export function pointFromLine(line: Extract<TapLine, { kind: "test" }>, id: number): TestPoint {
+export function pointFromLine(
+  line: Extract<TapLine, { kind: "test" }>,
+  id: number,
+  lineNo: number,
+): TestPoint {
   const point: TestPoint = {
     id,
     name: line.name,
     path: [],
     outcome: outcomeOf(line.ok, line.directive),
     children: [],
+    line: lineNo,
   };
   if (line.reason !== undefined) point.reason = line.reason;
   return point;

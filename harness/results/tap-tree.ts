@@ -1,4 +1,5 @@
 // Builds the test tree from classified TAP/KTAP lines: subtests by indentation, plans, YAML blocks, bail out.
+import { DiagnosticsCapture } from "./tap-diagnostics.ts";
 import type { TapLine } from "./tap-line.ts";
 import { bubbleUp, pointFromLine, setPaths, type TestPoint } from "./tap-point.ts";
 import {
@@ -32,6 +33,7 @@ export class TapTreeReader {
   #afterTest: number | undefined;
   #strict = false;
   #bailOut: string | undefined;
+  readonly #diagnostics = new DiagnosticsCapture();
 
   constructor(ktap: boolean, indent: number) {
     this.#stack = [newLevel(indent, 1, ktap)];
@@ -41,9 +43,10 @@ export class TapTreeReader {
     return this.#stack.at(-1) as Level;
   }
 
-  /** Reads the line numbered `no` (1 = the stream's first line). */
-  line(line: TapLine, no: number): void {
+  /** Reads the line numbered `no` (1 = the stream's first line); `text` is the line as printed. */
+  line(line: TapLine, no: number, text = ""): void {
     if (this.#bailOut !== undefined) return;
+    this.#diagnostics.line(line, text);
     if (this.#yaml) {
       if (line.kind === "blank" || line.indent > this.#yaml.testIndent) {
         if (line.kind === "yaml-end") this.#yaml = undefined;
@@ -195,7 +198,8 @@ export class TapTreeReader {
         true,
       );
     }
-    const point = pointFromLine(line, checkNumber(level, line.id, no));
+    const point = pointFromLine(line, checkNumber(level, line.id, no), no);
+    this.#diagnostics.tested(point, line.indent, level.ktap);
     const child = level.closedChild;
     if (child) {
       delete level.closedChild;

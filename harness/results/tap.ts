@@ -65,7 +65,8 @@ export class TapCollector {
 
   #line(raw: string): void {
     const line = raw.replace(/\r$/, "");
-    const classified = classifyTapLine(stripKernelPrefix(line));
+    const text = stripKernelPrefix(line);
+    const classified = classifyTapLine(text);
     if (!this.#reader) {
       if (!startsTapStream(classified)) return;
       const ktap = classified.kind === "version" && classified.ktap;
@@ -77,7 +78,7 @@ export class TapCollector {
       this.#tapLines.push(line);
       this.#tapBytes += line.length + 1;
     }
-    this.#reader.line(classified, this.#lineNo);
+    this.#reader.line(classified, this.#lineNo, text);
   }
 }
 
