@@ -32,7 +32,10 @@ export async function runCell(cell: Cell, options: CellRunOptions): Promise<Cell
   const dir = join("cells", cell.id);
   const cellDir = join(options.runDir, dir);
   const caseHash = await caseFolderHash(resolve(options.casesRoot, cell.testCase.dir));
-  const base = { ...baseRecord(cell, dir, options.reproduceArgs), ...(caseHash ? { caseHash } : {}) };
+  const base = {
+    ...baseRecord(cell, dir, options.reproduceArgs),
+    ...(caseHash ? { caseHash } : {}),
+  };
   if (cell.skipReason) return { ...base, status: "skip", reasons: [cell.skipReason] };
   if (options.runSignal.aborted)
     return { ...base, status: "cancel", reasons: ["run cancelled before the cell started"] };
