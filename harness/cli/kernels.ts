@@ -65,12 +65,13 @@ function printKernels(catalogue: StoredCatalogue, args: ParsedArgs, io: CommandI
     );
     return 0;
   }
+  const nameWidth = Math.max(22, ...rows.map((r) => r.name.length + 2));
   for (const row of rows) {
     const mark = [row.default ? "default" : "", row.expired ? `expired ${row.expired}` : ""]
       .filter(Boolean)
       .join(", ");
     io.stdout.write(
-      `${row.name.padEnd(22)}${row.suite.padEnd(20)}${row.version.padEnd(20)}${row.arches.join(",").padEnd(16)}${mark}\n`,
+      `${row.name.padEnd(nameWidth)}${row.suite.padEnd(20)}${row.version.padEnd(20)}${row.arches.join(",").padEnd(16)}${mark}\n`,
     );
     for (const note of row.notes) io.stdout.write(`  ${note}\n`);
     if (args.bool("versions")) io.stdout.write(`  pins: ${row.versions.join(", ")}\n`);

@@ -2,7 +2,7 @@
 // newest build that is there, an arch with none is marked unavailable), and the expired-suite
 // policy (a frozen mirror's suites listed with how to allow them, or used and marked expired).
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatDeb822 } from "../../harness/build/kernels/apt-sources.ts";
 import { buildCatalogue, type SuiteIndex } from "../../harness/build/kernels/catalogue.ts";
@@ -14,7 +14,7 @@ import { parseRelease } from "../../harness/build/kernels/release.ts";
 import { discoverSuites, servedSources } from "../../harness/build/kernels/suites.ts";
 import { pinVersions } from "../../harness/matrix/kernels.ts";
 import type { Arch } from "../../harness/cases/types.ts";
-import { tempDir } from "../helpers/cli.ts";
+import { harness, tempDir } from "../helpers/cli.ts";
 
 const NOW = new Date("2026-12-06T00:00:00Z");
 const ARCHIVE = "http://mirror.example/debian";
@@ -214,5 +214,41 @@ describe("suites whose Release file expired", () => {
       (error: Error & { exitCode?: number }) =>
         error.exitCode === 2 && error.message.includes(`${ALLOW_EXPIRED_ENV}=maybe`),
     );
+  });
+});
+
+describe("harness kernels on a catalogue with a fallback and expired suites", () => {
+  it("says which build an arch boots instead of the listed one, and which suites are expired", async () => {
+    const cache = await tempDir();
+    const sid = suite(
+      "unstable",
+      { Suite: "unstable", Codename: "sid", "Valid-Until": "Fri, 06 Nov 2026 08:08:01 UTC" },
+      ARCHIVE,
+      [["7.2.13-1", "7.2.13+deb14"]],
+    );
+    const built = await settleFetchable(
+      buildCatalogue([...BULLSEYE, ...sid], [], new Date()),
+      mirrorWithout(/debian-security\/.*_arm64\.deb$/),
+    );
+    const stored = {
+      ...built,
+      sources: [],
+      expiredPolicy: { allow: true, from: ALLOW_EXPIRED_ENV },
+    };
+    await mkdir(join(cache, "apt-kernels"), { recursive: true });
+    await writeFile(join(cache, "apt-kernels", "catalogue.json"), JSON.stringify(stored));
+    const result = await harness(["kernels"], {
+      env: { HARNESS_CACHE: cache, [ALLOW_EXPIRED_ENV]: "1" },
+    });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^debian-5\.10-cloud +bullseye +5\.10\.262-1 +x86_64,aarch64 *\n {2}aarch64: 5\.10\.223-1 \(5\.10\.262-1 is listed but not on the mirror: \S+linux-image-5\.10\.0-46-cloud-arm64_5\.10\.262-1_arm64\.deb: HTTP 404\)$/m,
+    );
+    assert.match(
+      result.stdout,
+      /^debian-sid-cloud +unstable +7\.2\.13-1 +x86_64,aarch64 +expired 2026-11-06$/m,
+    );
+    assert.match(result.stdout, /expired are used .*set by HARNESS_KERNELS_ALLOW_EXPIRED/);
   });
 });
