@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Arch } from "../../harness/cases/types.ts";
 import type { RunRecord } from "../../harness/results/run-record.ts";
 import { buildContext } from "../../harness/build/context.ts";
 import { loadCatalogue } from "../../harness/build/kernels/catalogue-store.ts";
@@ -46,7 +47,7 @@ describe("kernels of three series boot on both arches", function () {
       assert.ok(kernel?.version.startsWith(cell.kernel.replace(/^debian-|-cloud$/g, "")), cell.id);
       // The build the catalogue offers on that arch: where the mirror lacks the newest listed one
       // (bullseye-security's arm64 files), the newest it has.
-      const offered = catalogue.kernels.find((k) => k.name === cell.kernel)?.arches[cell.arch];
+      const offered = catalogue.kernels.find((k) => k.name === cell.kernel)?.arches[cell.arch as Arch];
       assert.equal(kernel?.version, offered?.current.version, cell.id);
       // The shell quotes a version with "~" (backports).
       assert.ok(
