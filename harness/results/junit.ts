@@ -1,6 +1,18 @@
-// junit.xml for CI tools: one testsuite per case, one testcase per cell.
-import type { CellRecord, KernelFindingRecord, RunRecord } from "./run-record.ts";
-import { findingReason } from "./kernel-findings.ts";
+// junit.xml for CI tools and test reporters: one testsuite per cell, one testcase per TAP test (see
+// junit-cases.ts), in the shape of Ant's JUnit schema with Maven Surefire's rerun elements.
+import { isAbsolute, relative } from "node:path";
+import type { CellRecord, RunRecord } from "./run-record.ts";
+import { cellCases, cellLabel, type JunitCase } from "./junit-cases.ts";
+
+export { cellLabel };
+
+/** What junit.xml is written with besides the run record. */
+export interface JunitOptions {
+  /** Each failing cell's last console lines, by cell id (see consoleTails). */
+  consoleTails?: ReadonlyMap<string, readonly string[]>;
+  /** Case files inside this folder are named relative to it, as a checkout names them. */
+  cwd?: string;
+}
 
 /** XML-escapes text, dropping characters XML cannot carry. */
 export function xmlEscape(text: string): string {
@@ -15,73 +27,88 @@ export function xmlEscape(text: string): string {
   );
 }
 
+type Counts = { tests: number; failures: number; errors: number; skipped: number };
+
 /** The run as a JUnit XML document. */
-export function junitXml(run: RunRecord): string {
-  const byCase = new Map<string, CellRecord[]>();
-  for (const cell of run.cells) byCase.set(cell.case, [...(byCase.get(cell.case) ?? []), cell]);
-  const suites = [...byCase].map(([name, cells]) => suite(name, cells));
-  const c = run.counts;
+export function junitXml(run: RunRecord, options: JunitOptions = {}): string {
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const suites = run.cells.map((cell) => {
+    const tail = options.consoleTails?.get(cell.id);
+    const file = cell.caseFile ? shownPath(cell.caseFile, options.cwd) : undefined;
+    const cases = cellCases(cell, {
+      ...(file === undefined ? {} : { file }),
+      ...(tail ? { consoleTail: tail } : {}),
+    });
+    const counts = countCases(cases);
+    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
+    return suite(cell, cases, counts);
+  });
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="harness ${xmlEscape(run.runId)}" tests="${run.cells.length}" failures="${c.fail + c.timeout}" errors="${c.error}" skipped="${c.skip + c.cancel}" time="${seconds(run.durationMs)}">`,
+    `<testsuites name="harness ${xmlEscape(run.runId)}"${countAttributes(total)} time="${seconds(run.durationMs / 1000)}">`,
     ...suites,
     `</testsuites>`,
     "",
   ].join("\n");
 }
 
-function suite(name: string, cells: CellRecord[]): string {
-  const failures = cells.filter((c) => c.status === "fail" || c.status === "timeout").length;
-  const errors = cells.filter((c) => c.status === "error").length;
-  const skipped = cells.filter((c) => c.status === "skip" || c.status === "cancel").length;
-  const time = cells.reduce((sum, c) => sum + c.durationMs, 0);
+function suite(cell: CellRecord, cases: readonly JunitCase[], counts: Counts): string {
   return [
-    `  <testsuite name="${xmlEscape(name)}" tests="${cells.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
-    ...cells.map(testcase),
+    `  <testsuite name="${xmlEscape(cell.id)}"${countAttributes(counts)} time="${seconds(cell.durationMs / 1000)}">`,
+    ...cases.map((test) => testcase(cell, test)),
     `  </testsuite>`,
   ].join("\n");
 }
 
-function testcase(cell: CellRecord): string {
-  const open = `    <testcase classname="${xmlEscape(cell.case)}" name="${xmlEscape(cellLabel(cell))}" time="${seconds(cell.durationMs)}"`;
-  const message = xmlEscape(cell.reasons[0] ?? cell.status);
-  const findings = cell.attempts.at(-1)?.kernelFindings ?? [];
-  const body = xmlEscape(
-    `${cell.reasons.join("\n")}\nreproduce: ${cell.reproduce}\nlogs: ${cell.dir}${findingsText(findings)}`,
-  );
-  switch (cell.status) {
-    case "fail":
-    case "timeout":
-      return `${open}>\n      <failure type="${cell.status}" message="${message}">${body}</failure>\n    </testcase>`;
-    case "error":
-      return `${open}>\n      <error type="error" message="${message}">${body}</error>\n    </testcase>`;
-    case "skip":
-    case "cancel":
-      return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
-    case "flaky":
-      return `${open}>\n      <system-out>${xmlEscape(`flaky: ${cell.reasons.join("; ")}`)}</system-out>\n    </testcase>`;
-    default:
-      return findings.length > 0
-        ? `${open}>\n      <system-out>${xmlEscape(findingsText(findings).trimStart())}</system-out>\n    </testcase>`
-        : `${open}/>`;
+function testcase(cell: CellRecord, test: JunitCase): string {
+  const attributes = [
+    `name="${xmlEscape(test.name)}"`,
+    `classname="${xmlEscape(cell.id)}"`,
+    `time="${seconds(test.timeS)}"`,
+    ...(test.file === undefined ? [] : [`file="${xmlEscape(test.file)}"`]),
+  ].join(" ");
+  const body: string[] = [];
+  const result = test.result;
+  if (result?.kind === "skipped") body.push(`<skipped message="${xmlEscape(result.message)}"/>`);
+  else if (result) {
+    body.push(
+      `<${result.kind} type="${xmlEscape(result.type)}" message="${xmlEscape(result.message)}">${xmlEscape(result.body)}</${result.kind}>`,
+    );
   }
+  for (const flaky of test.flaky) {
+    body.push(
+      `<flakyFailure type="${xmlEscape(flaky.type)}" message="${xmlEscape(flaky.message)}"><stackTrace>${xmlEscape(flaky.body)}</stackTrace></flakyFailure>`,
+    );
+  }
+  if (test.systemOut !== undefined)
+    body.push(`<system-out>${xmlEscape(test.systemOut)}</system-out>`);
+  if (body.length === 0) return `    <testcase ${attributes}/>`;
+  return [`    <testcase ${attributes}>`, ...body.map((b) => `      ${b}`), `    </testcase>`].join(
+    "\n",
+  );
 }
 
-// Each kernel report with its console lines, so a CI tool shows the trace beside the failure.
-function findingsText(findings: readonly KernelFindingRecord[]): string {
-  return findings
-    .map((f) => {
-      const allowed = f.allowedBy ? ` (allowed: ${f.allowedBy.reason})` : "";
-      return `\n\n${findingReason(f)}${allowed}\n${f.excerpt.join("\n")}`;
-    })
-    .join("");
+function countCases(cases: readonly JunitCase[]): Counts {
+  const of = (kind: string) => cases.filter((c) => c.result?.kind === kind).length;
+  return {
+    tests: cases.length,
+    failures: of("failure"),
+    errors: of("error"),
+    skipped: of("skipped"),
+  };
 }
 
-/** "platform-arch-kernel" (with the repetition) for a cell. */
-export function cellLabel(cell: CellRecord): string {
-  return cell.id.slice(cell.id.lastIndexOf("/") + 1);
+function countAttributes(c: Counts): string {
+  return ` tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
 }
 
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(3);
+// Case files are recorded absolute; inside the working folder they are named relative to it.
+function shownPath(path: string, cwd: string | undefined): string {
+  if (!cwd || !isAbsolute(path)) return path;
+  const inside = relative(cwd, path);
+  return inside.startsWith("..") || isAbsolute(inside) ? path : inside;
+}
+
+function seconds(s: number): string {
+  return s.toFixed(3);
 }

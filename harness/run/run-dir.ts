@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { inputError } from "../errors.ts";
 import { writeFileAtomic, symlinkAtomic } from "../util/atomic-write.ts";
 import { junitXml } from "../results/junit.ts";
+import { consoleTails } from "../results/junit-console.ts";
 import { summaryMarkdown } from "../results/summary-md.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { writeHtmlReport } from "../report/html/write.ts";
@@ -50,7 +51,11 @@ export async function writeRunRecord(
 
 /** Writes (or rewrites) a run folder's run.json, junit.xml, summary.md and index.html. */
 export async function writeRunFiles(runDir: string, run: RunRecord): Promise<void> {
-  await writeFileAtomic(join(runDir, "junit.xml"), junitXml(run));
+  const junit = junitXml(run, {
+    consoleTails: await consoleTails(runDir, run),
+    cwd: process.cwd(),
+  });
+  await writeFileAtomic(join(runDir, "junit.xml"), junit);
   await writeFileAtomic(join(runDir, "summary.md"), summaryMarkdown(run));
   await writeFileAtomic(join(runDir, "run.json"), `${JSON.stringify(run, null, 2)}\n`);
   await writeHtmlReport(runDir, run, { cwd: process.cwd() });

@@ -117,7 +117,8 @@ describe("harness run over host-script fixtures", function () {
 
   it("writes junit.xml, summary.md and points logs/latest at the run", async () => {
     const junit = await readFile(join(run.runDir, "junit.xml"), "utf8");
-    assert.match(junit, /<testsuites name="harness r1" tests="12" failures="6" errors="0"/);
+    assert.match(junit, /<testsuites name="harness r1" tests="\d+" failures="\d+" errors="0"/);
+    assert.equal(junit.match(/<testsuite /g)?.length, 12, "one testsuite per cell");
     assert.match(junit, /<failure type="timeout"/);
     const summary = await readFile(join(run.runDir, "summary.md"), "utf8");
     assert.match(summary, /fixtures\.tap\.bailout.*bail out: disk vanished/);
