@@ -3,7 +3,7 @@ import type { Arch, CellFilter, TestCase } from "../cases/types.ts";
 import { throwAll } from "../errors.ts";
 import { globMatch, globProblems } from "../util/glob.ts";
 import { cellPath, type Cell } from "./cells.ts";
-import { DEFAULT_KERNEL, kernelArches, kernelCellName } from "./kernels.ts";
+import { DEFAULT_KERNEL, kernelArches, kernelCellName, kernelUnavailable } from "./kernels.ts";
 
 /** What the command line asks for; kernels default to each arch's default. */
 export interface MatrixRequest {
@@ -35,7 +35,9 @@ export function expandMatrix(cases: readonly TestCase[], request: MatrixRequest)
         for (const { kernel, spec } of kernelsFor(testCase, arch, kernels)) {
           const where = { platform: platform.name, arch, kernel };
           if (testCase.exclude.some((filter) => filterMatches(filter, where))) continue;
-          const skip = testCase.skip.find((filter) => filterMatches(filter, where));
+          const skip =
+            testCase.skip.find((filter) => filterMatches(filter, where)) ??
+            unavailableSkip(kernel, arch, kernels);
           const repeat = request.repeat ?? testCase.repeat;
           for (let repeatIndex = 1; repeatIndex <= repeat; repeatIndex++) {
             const cell: Cell = { id: "", testCase, ...where, repeatIndex };
@@ -57,6 +59,7 @@ interface KernelChoice {
   /** What --kernel said (a file path, a pin); what the build takes. */
   spec: string;
   arches: readonly Arch[];
+  unavailable?: Partial<Record<Arch, string>>;
 }
 
 // Named once per run: a kernel file's name reads the file's hash.
@@ -66,7 +69,18 @@ function requestedKernels(requested: readonly string[] | undefined): KernelChoic
     kernel: kernelCellName(spec),
     spec,
     arches: kernelArches(spec),
+    unavailable: kernelUnavailable(spec),
   }));
+}
+
+// A kernel whose suite lists an arch the mirror has no build for: its cells there are skips.
+function unavailableSkip(
+  kernel: string,
+  arch: Arch,
+  kernels: readonly KernelChoice[],
+): { reason: string } | undefined {
+  const why = kernels.find((k) => k.kernel === kernel)?.unavailable?.[arch];
+  return why ? { reason: `${kernel} has no ${arch} build: ${why}` } : undefined;
 }
 
 function kernelsFor(
@@ -74,7 +88,7 @@ function kernelsFor(
   arch: Arch,
   kernels: readonly KernelChoice[],
 ): KernelChoice[] {
-  const fit = kernels.filter((k) => k.arches.includes(arch));
+  const fit = kernels.filter((k) => k.arches.includes(arch) || k.unavailable?.[arch]);
   const wanted = testCase.kernels
     ? fit.filter(({ kernel }) => testCase.kernels?.some((glob) => globMatch(glob, kernel)))
     : fit;

@@ -78,6 +78,18 @@ export function kernelArches(spec: string, cacheDir = buildContext(process.env).
   return ["x86_64", "aarch64"];
 }
 
+/** Arches a catalogue kernel lists but the mirror has no build for, with why: their cells are
+ * skipped with that reason rather than left out unseen. */
+export function kernelUnavailable(
+  spec: string,
+  cacheDir = buildContext(process.env).cacheDir,
+): Partial<Record<Arch, string>> {
+  const ref = parseKernelRef(spec);
+  if (ref.kind !== "debian") return {};
+  const entry = cachedCatalogue(cacheDir)?.kernels.find((k) => k.name === ref.name);
+  return entry?.unavailable ?? {};
+}
+
 /** Checks --kernel values (or a preset's kernels); bad ones are a bad-input error naming `flag`. */
 export async function checkKernelNames(
   specs: readonly string[],

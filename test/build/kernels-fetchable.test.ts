@@ -5,7 +5,11 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatDeb822 } from "../../harness/build/kernels/apt-sources.ts";
-import { buildCatalogue, type SuiteIndex } from "../../harness/build/kernels/catalogue.ts";
+import {
+  buildCatalogue,
+  type Catalogue,
+  type SuiteIndex,
+} from "../../harness/build/kernels/catalogue.ts";
 import { parseDeb822 } from "../../harness/build/kernels/deb822.ts";
 import { ALLOW_EXPIRED_ENV, expiredPolicy } from "../../harness/build/kernels/expired-policy.ts";
 import { settleFetchable } from "../../harness/build/kernels/fetchable.ts";
@@ -217,9 +221,54 @@ describe("suites whose Release file expired", () => {
   });
 });
 
+// Writes a fresh stored catalogue into a cache folder, as a refresh under the allowing policy would.
+async function storeCatalogue(catalogue: Catalogue): Promise<string> {
+  const cache = await tempDir();
+  const stored = {
+    ...catalogue,
+    sources: [],
+    expiredPolicy: { allow: true, from: ALLOW_EXPIRED_ENV },
+  };
+  await mkdir(join(cache, "apt-kernels"), { recursive: true });
+  await writeFile(join(cache, "apt-kernels", "catalogue.json"), JSON.stringify(stored));
+  return cache;
+}
+
 describe("harness kernels on a catalogue with a fallback and expired suites", () => {
+  it("matrix skips, with the reason, the cells of an arch the mirror has no build for", async () => {
+    const cache = await storeCatalogue(
+      await settleFetchable(
+        buildCatalogue(BULLSEYE, [], new Date()),
+        mirrorWithout(/_arm64\.deb$/),
+      ),
+    );
+    const result = await harness(
+      [
+        "matrix",
+        "boot",
+        "--platform",
+        "qemu",
+        "--arch",
+        "x86_64,aarch64",
+        "--kernel",
+        "debian-5.10-cloud",
+        "--shards",
+        "1",
+        "--format",
+        "json",
+      ],
+      { env: { HARNESS_CACHE: cache, [ALLOW_EXPIRED_ENV]: "1" } },
+    );
+    assert.equal(result.exitCode, 0, result.stderr);
+    const cells = (JSON.parse(result.stdout) as { cells: { arch: string; skip?: string }[] }).cells;
+    assert.equal(cells.find((c) => c.arch === "x86_64")?.skip, undefined);
+    assert.match(
+      cells.find((c) => c.arch === "aarch64")?.skip ?? "",
+      /debian-5\.10-cloud has no aarch64 build: none of its 3 builds is on the mirror/,
+    );
+  });
+
   it("says which build an arch boots instead of the listed one, and which suites are expired", async () => {
-    const cache = await tempDir();
     const sid = suite(
       "unstable",
       { Suite: "unstable", Codename: "sid", "Valid-Until": "Fri, 06 Nov 2026 08:08:01 UTC" },
@@ -230,13 +279,7 @@ describe("harness kernels on a catalogue with a fallback and expired suites", ()
       buildCatalogue([...BULLSEYE, ...sid], [], new Date()),
       mirrorWithout(/debian-security\/.*_arm64\.deb$/),
     );
-    const stored = {
-      ...built,
-      sources: [],
-      expiredPolicy: { allow: true, from: ALLOW_EXPIRED_ENV },
-    };
-    await mkdir(join(cache, "apt-kernels"), { recursive: true });
-    await writeFile(join(cache, "apt-kernels", "catalogue.json"), JSON.stringify(stored));
+    const cache = await storeCatalogue(built);
     const result = await harness(["kernels"], {
       env: { HARNESS_CACHE: cache, [ALLOW_EXPIRED_ENV]: "1" },
     });
