@@ -85,11 +85,15 @@ async function runAndRecord(
   progress: ProgressRenderer,
   startedAt: Date,
 ): Promise<RunRecord> {
+  // Earlier runs' durations order the cells (longest first) and estimate the time left.
+  const durations = await pastDurations(plan.logsDir);
   progress.runStarted({
     runId: plan.runId,
     runDir,
     total: plan.cells.length,
     parallel: plan.parallel,
+    cellIds: plan.cells.map((cell) => cell.id),
+    pastDurationsMs: durations,
   });
   const groups = new GroupScripts(plan.cells, {
     casesRoot: plan.casesRoot,
@@ -99,7 +103,7 @@ async function runAndRecord(
   });
   const cells: CellRecord[] = await runCells(plan.cells, {
     parallel: plan.parallel,
-    durations: await pastDurations(plan.logsDir),
+    durations,
     runDir,
     groups,
     budget: { retries: plan.retries, remainingMs: plan.retryBudgetMs },

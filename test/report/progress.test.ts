@@ -118,7 +118,11 @@ describe("live progress", function () {
     assert.ok(text.includes(`\r${CSI}3A${CSI}J`), "the block is erased before it is redrawn");
     assert.match(text, /FAIL +1\.2s +one\/qemu-x86_64-debian-6\.1-cloud\n {10}exit code 1\n/);
     assert.doesNotMatch(text, /PASS .*two/, "passing cells are only counted");
-    assert.ok(text.endsWith(`${CSI}J2 cells: 1 passed, 1 failed in 1m00s — /r\n`), "totals last");
+    assert.ok(text.startsWith("harness run r: 2 cells, 2 at once — logs in /r\n"), "header first");
+    assert.ok(
+      text.endsWith(`${CSI}J2 cells: 1 passed, 1 failed in 1m00s — /r/index.html\n`),
+      "totals last, naming the report",
+    );
     assert.ok((text.match(/[⠙⠹⠸]/g) ?? []).length >= 2, "the spinner turned while waiting");
   });
 

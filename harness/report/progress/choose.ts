@@ -39,19 +39,21 @@ export function progressRenderer(
   out: Writable,
   choice: Pick<ProgressChoice, "columns" | "env">,
 ): ProgressRenderer {
+  // GitHub Actions folds a failing cell's details into a log group under its first reason.
+  const groups = choice.env.GITHUB_ACTIONS === "true";
   switch (kind) {
     case "json":
       return jsonRenderer(out);
     case "quiet":
-      return lineRenderer(out, { quiet: true });
+      return lineRenderer(out, { quiet: true, groups });
     case "verbose":
-      return lineRenderer(out, { also: new ConsoleFollower(out) });
+      return lineRenderer(out, { also: new ConsoleFollower(out), groups });
     case "tty":
       return ttyRenderer(out, {
         ...(choice.columns === undefined ? {} : { columns: choice.columns }),
         color: choice.env.NO_COLOR === undefined || choice.env.NO_COLOR === "",
       });
     default:
-      return lineRenderer(out);
+      return lineRenderer(out, { groups });
   }
 }

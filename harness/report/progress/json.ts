@@ -9,7 +9,10 @@ import type { ProgressRenderer, RunStart } from "./renderer.ts";
 
 /** One line of the --json stream; `time` is an ISO timestamp. */
 export type ProgressEvent =
-  | ({ event: "run-start"; time: string } & RunStart)
+  | ({ event: "run-start"; time: string } & Pick<
+      RunStart,
+      "runId" | "runDir" | "total" | "parallel"
+    >)
   | {
       event: "cell-start";
       time: string;
@@ -49,7 +52,15 @@ export function jsonRenderer(out: Writable, now: () => Date = () => new Date()):
   const emit = (event: ProgressEvent) => out.write(`${JSON.stringify(event)}\n`);
   const time = () => now().toISOString();
   return {
-    runStarted: (run: RunStart) => emit({ event: "run-start", time: time(), ...run }),
+    runStarted: (run: RunStart) =>
+      emit({
+        event: "run-start",
+        time: time(),
+        runId: run.runId,
+        runDir: run.runDir,
+        total: run.total,
+        parallel: run.parallel,
+      }),
     cellStarted: (cell: Cell) =>
       emit({
         event: "cell-start",

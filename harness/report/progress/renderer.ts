@@ -11,6 +11,10 @@ export interface RunStart {
   /** Cells in the run, skipped ones included. */
   total: number;
   parallel: number;
+  /** The ids of the run's cells, for the estimate of the time left. */
+  cellIds?: readonly string[];
+  /** Each cell id's duration in the newest earlier run that ran it (see harness/run/durations.ts). */
+  pastDurationsMs?: ReadonlyMap<string, number>;
 }
 
 /** A live view of a run; every method returns at once and never throws. */

@@ -1,12 +1,13 @@
 // What a live view keeps about a run in progress: the running cells and their stages, how many
-// cells are done and how they ended, and how long finished cells took (for the estimate).
+// cells are done and how they ended, and how long finished cells took; the estimate of the time left
+// comes from the cells' earlier runs when there were any.
 import type { Cell } from "../../matrix/cells.ts";
 import type { CellRecord } from "../../results/run-record.ts";
 import type { Status } from "../../results/status.ts";
 import type { CellStage } from "../../run/executor.ts";
 import type { PhaseName } from "../../run/lifecycle.ts";
 import type { BootStage } from "../../drivers/serial/patterns.ts";
-import { estimateRemainingMs } from "./eta.ts";
+import { estimateFromPastRuns, estimateRemainingMs } from "./eta.ts";
 import type { RunStart } from "./renderer.ts";
 
 /** A cell that has started and not finished. */
@@ -26,6 +27,7 @@ export class ProgressState {
   readonly counts = new Map<Status, number>();
   done = 0;
   readonly #durationsMs: number[] = [];
+  readonly #finished = new Set<string>();
   readonly #now: () => number;
 
   constructor(now: () => number = () => performance.now()) {
@@ -56,16 +58,34 @@ export class ProgressState {
   /** A cell finished; skipped cells count as done but not towards the estimate. */
   finish(record: CellRecord): void {
     this.running.delete(record.id);
+    this.#finished.add(record.id);
     this.done++;
     this.counts.set(record.status, (this.counts.get(record.status) ?? 0) + 1);
     if (record.status !== "skip" && record.durationMs > 0)
       this.#durationsMs.push(record.durationMs);
   }
 
-  /** Estimated milliseconds until the run ends, once a cell has finished. */
+  /** Estimated milliseconds until the run ends: from earlier runs' durations of these cells when
+   * known, else once a cell of this run has finished. */
   remainingMs(): number | undefined {
     if (!this.run) return undefined;
     const now = this.#now();
+    const past = this.run.pastDurationsMs;
+    const ids = this.run.cellIds;
+    if (past && ids) {
+      const fromPast = estimateFromPastRuns({
+        parallel: this.run.parallel,
+        queued: ids
+          .filter((id) => !this.#finished.has(id) && !this.running.has(id))
+          .map((id) => ({ expectedMs: past.get(id) })),
+        running: [...this.running.values()].map((r) => ({
+          expectedMs: past.get(r.cell.id),
+          elapsedMs: now - r.startedMs,
+        })),
+        finishedMs: this.#durationsMs,
+      });
+      if (fromPast !== undefined) return fromPast;
+    }
     return estimateRemainingMs({
       total: this.run.total,
       done: this.done,

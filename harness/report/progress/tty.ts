@@ -5,7 +5,7 @@ import { PassThrough, type Writable } from "node:stream";
 import type { CellRecord, RunRecord } from "../../results/run-record.ts";
 import type { Status } from "../../results/status.ts";
 import { formatDuration } from "../../util/duration.ts";
-import { printCell, totalsLine } from "../terminal.ts";
+import { headerLine, printCell, totalsLine } from "../terminal.ts";
 import type { ProgressRenderer, RunStart } from "./renderer.ts";
 import { ProgressState, type RunningCell } from "./state.ts";
 import { startTicker, type Ticker } from "./ticker.ts";
@@ -58,6 +58,7 @@ export function ttyRenderer(out: Writable, options: TtyOptions = {}): ProgressRe
     runStarted(run: RunStart) {
       state.run = run;
       runDir = run.runDir;
+      out.write(`${headerLine(run)}\n`);
     },
     cellStarted(cell) {
       state.start(cell);
@@ -74,7 +75,7 @@ export function ttyRenderer(out: Writable, options: TtyOptions = {}): ProgressRe
       if (SHOWN.has(record.status)) {
         // printCell's transform is synchronous, so its whole output can be read back at once.
         const sink = new PassThrough();
-        printCell(sink, record, runDir);
+        printCell(sink, record, runDir === undefined ? {} : { runDir });
         const text = String(sink.read() ?? "");
         above = text.replace(/^\S+/, (label) => paint(statusColour(record.status), label));
       }
@@ -108,12 +109,21 @@ export function statusLines(
   const running = [...state.running.values()].map((r) =>
     runningLine(r, now, spinner, width, paint),
   );
+  const counts = countsLine(state, paint);
+  return [...running, visibleLength(counts) > width ? cut(strip(counts), width) : counts];
+}
+
+/** "3/10 done · 1 failed · 2 running · ~1m05s left": the run's progress in one line. */
+export function countsLine(
+  state: ProgressState,
+  paint: (code: string, text: string) => string = (_c, t) => t,
+): string {
   const total = state.run?.total ?? 0;
   const remaining = state.remainingMs();
   const failing = FAILING_WORDS.filter(([status]) => (state.counts.get(status) ?? 0) > 0).map(
     ([status, word]) => `${state.counts.get(status)} ${word}`,
   );
-  const parts = [
+  return [
     `${state.done}/${total} done`,
     failing.length > 0 ? paint("31;1", failing.join(", ")) : "no failures",
     `${state.running.size} running`,
@@ -122,9 +132,7 @@ export function statusLines(
       : remaining < 1000
         ? "almost done"
         : `~${formatDuration(remaining)} left`,
-  ];
-  const counts = parts.join(" · ");
-  return [...running, visibleLength(counts) > width ? cut(strip(counts), width) : counts];
+  ].join(" · ");
 }
 
 // Lines must not wrap, or the next redraw erases the wrong rows; colours are dropped from cut lines.
