@@ -1,10 +1,11 @@
 // Wall time of whole presets (`harness run --preset pr|nightly`). The nightly preset takes the
 // better part of twenty minutes, so presets run only with BENCH_PRESETS=1 (or a list such as
 // "pr,nightly:x86_64" — NAME:ARCH runs one arch of a preset); otherwise the last recorded numbers
-// are shown, marked as not measured in this run.
+// are shown, marked as not measured in this run. Preset runs keep their logs in the cache, so each
+// starts the cells earlier ones timed longest first, as a nightly runner keeping its logs would.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { REPO_ROOT } from "../harness/build/context.ts";
+import { buildContext, REPO_ROOT } from "../harness/build/context.ts";
 import { harnessRun } from "./lib/harness.ts";
 import { formatMs, round } from "./lib/measure.ts";
 import type { Row } from "./lib/table.ts";
@@ -43,7 +44,10 @@ export async function measurePresets(toRun: readonly string[], date: string): Pr
   const measured = new Set<string>();
   for (const preset of toRun) {
     const [name = preset, arch] = preset.split(":");
-    const run = await harnessRun(["--preset", name, ...(arch ? ["--arch", arch] : [])]);
+    // Kept between benches as a nightly runner keeps its logs: the run starts the cells earlier
+    // runs timed longest first, as it would there.
+    const logs = join(buildContext(process.env).cacheDir, "bench", "preset-logs");
+    const run = await harnessRun(["--preset", name, ...(arch ? ["--arch", arch] : [])], { logs });
     const cells = run.record.cells.length;
     const passed = run.record.cells.filter(
       (c) => c.status === "pass" || c.status === "skip",

@@ -24,14 +24,16 @@ export interface HarnessRun {
   peakKiB?: number;
 }
 
-/** `harness run ARGS --logs <temp> --run-id b`; the run record must exist afterwards. */
+/** `harness run ARGS --logs <temp> --run-id b`; the run record must exist afterwards. With `logs`,
+ * runs go into that kept folder instead (each its own run id), so later runs see earlier ones. */
 export async function harnessRun(
   args: readonly string[],
-  options: { sampleMemory?: boolean } = {},
+  options: { sampleMemory?: boolean; logs?: string } = {},
 ): Promise<HarnessRun> {
-  const logs = await scratch("logs");
+  const logs = options.logs ?? (await scratch("logs"));
+  const runId = options.logs ? `b-${new Date().toISOString().replace(/[-:.]/g, "")}` : "b";
   const spawnedAt = Date.now();
-  const child = execa(HARNESS, ["run", ...args, "--logs", logs, "--run-id", "b", "--quiet"], {
+  const child = execa(HARNESS, ["run", ...args, "--logs", logs, "--run-id", runId, "--quiet"], {
     reject: false,
     stdin: "ignore",
   });
@@ -39,7 +41,7 @@ export async function harnessRun(
   const { ms, value } = await timed(async () => child);
   const exitedAt = Date.now();
   const peakKiB = sampler?.stop();
-  const runDir = join(logs, "b");
+  const runDir = join(logs, runId);
   const text = await readFile(join(runDir, "run.json"), "utf8").catch(() => {
     throw new Error(`harness run ${args.join(" ")} wrote no run.json:\n${String(value.stderr)}`);
   });
