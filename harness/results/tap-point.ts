@@ -15,6 +15,8 @@ export interface TestPoint {
   children: TestPoint[];
   /** The point's line in the stream (1 = its first line, as in results.tap). */
   line?: number;
+  /** When its line arrived, in ms on the console's clock (console.log's "[+ s]" offsets), where known. */
+  atMs?: number;
   /** A failing point's comment and YAML lines, as printed (capped; results.tap has them all). */
   diagnostics?: string[];
 }

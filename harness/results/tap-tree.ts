@@ -34,6 +34,7 @@ export class TapTreeReader {
   #strict = false;
   #bailOut: string | undefined;
   readonly #diagnostics = new DiagnosticsCapture();
+  #atMs: number | undefined;
 
   constructor(ktap: boolean, indent: number) {
     this.#stack = [newLevel(indent, 1, ktap)];
@@ -44,8 +45,9 @@ export class TapTreeReader {
   }
 
   /** Reads the line numbered `no` (1 = the stream's first line); `text` is the line as printed. */
-  line(line: TapLine, no: number, text = ""): void {
+  line(line: TapLine, no: number, text = "", atMs?: number): void {
     if (this.#bailOut !== undefined) return;
+    this.#atMs = atMs;
     this.#diagnostics.line(line, text);
     if (this.#yaml) {
       if (line.kind === "blank" || line.indent > this.#yaml.testIndent) {
@@ -199,6 +201,7 @@ export class TapTreeReader {
       );
     }
     const point = pointFromLine(line, checkNumber(level, line.id, no), no);
+    if (this.#atMs !== undefined) point.atMs = this.#atMs;
     this.#diagnostics.tested(point, line.indent, level.ktap);
     const child = level.closedChild;
     if (child) {

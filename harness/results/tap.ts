@@ -34,12 +34,12 @@ export class TapCollector {
   /** Upper bound on the TAP text kept for results.tap. */
   static readonly keepBytes = 4 * 1024 * 1024;
 
-  /** Feeds a chunk of output. */
-  write(chunk: string): void {
+  /** Feeds a chunk of output; `atMs` (on the console's clock) is when the lines it ends arrived. */
+  write(chunk: string, atMs?: number): void {
     const text = this.#pending + chunk;
     const lines = text.split("\n");
     this.#pending = lines.pop() ?? "";
-    for (const line of lines) this.#line(line);
+    for (const line of lines) this.#line(line, atMs);
   }
 
   /** The stream from its first TAP line on, for results.tap (capped). */
@@ -63,7 +63,7 @@ export class TapCollector {
     return Promise.resolve({ ...empty, ...tree, counts: countOutcomes(tree.tests) });
   }
 
-  #line(raw: string): void {
+  #line(raw: string, atMs?: number): void {
     const line = raw.replace(/\r$/, "");
     const text = stripKernelPrefix(line);
     const classified = classifyTapLine(text);
@@ -78,7 +78,7 @@ export class TapCollector {
       this.#tapLines.push(line);
       this.#tapBytes += line.length + 1;
     }
-    this.#reader.line(classified, this.#lineNo, text);
+    this.#reader.line(classified, this.#lineNo, text, atMs);
   }
 }
 

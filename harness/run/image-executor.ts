@@ -106,7 +106,7 @@ export function imageExecutor(): CellExecutor {
         watcher?.touch();
         // The first complete line is the guest's first result: the benchmark's time to first result.
         if (chunk.includes(0x0a)) watcher?.markResult();
-        context.results.write(chunk.toString("utf8"));
+        context.results.write(chunk.toString("utf8"), watcher?.elapsedMs());
       });
       consoleEnded = new Promise((resolve) => booted.console.once("close", resolve));
       if (!booted.results) {
@@ -115,7 +115,7 @@ export function imageExecutor(): CellExecutor {
           const at = line.indexOf(prefix);
           if (at < 0) return;
           watcher?.markResult();
-          context.results.write(`${line.slice(at + prefix.length)}\n`);
+          context.results.write(`${line.slice(at + prefix.length)}\n`, watcher?.elapsedMs());
         });
       }
       const watching = watcher;

@@ -185,6 +185,11 @@ export class ConsoleWatcher {
     return performance.now() - this.#startMs;
   }
 
+  /** Milliseconds since the watcher started: the clock of console.log's "[+ s]" offsets. */
+  elapsedMs(): number {
+    return this.#elapsedMs();
+  }
+
   #checkSilence(silenceMs: number): void {
     if (this.#failed || performance.now() - this.#lastActivityMs < silenceMs) return;
     this.#failed = true;

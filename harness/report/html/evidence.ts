@@ -1,5 +1,6 @@
 // What a failing cell left behind, cut down to what a reader needs: the failing TAP lines, the
-// console lines around the failure (or the console tail a panic carried), and the cell's log files.
+// console lines around the failure (by its time when known, else its first fatal line, else the tail
+// a panic carried), and the cell's log files.
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { CONTAINER_EXIT, fatalOf } from "../../drivers/serial/patterns.ts";
 import { reportClassOfLine } from "../../drivers/serial/kernel-reports.ts";
 import { printable } from "./escape.ts";
 import { compareText } from "../../util/compare.ts";
+import { consoleAround, failureTimeOf } from "./console-window.ts";
 
 /** One numbered line of a log; `mark` flags the line that tells what went wrong. */
 export interface LogLine {
@@ -51,7 +53,9 @@ export async function cellEvidence(runDir: string, cell: CellRecord): Promise<Ce
   const dir = join(runDir, failingAttemptDir(cell));
   const failingTap = await tapExcerpt(join(dir, "results.tap"));
   // console.log gives real line numbers; the tail in the reason stands in when the log shows nothing.
-  const fromLog = await consoleExcerptOf(join(dir, "console.log"), cell.status);
+  const fromLog =
+    (await aroundFailureTime(join(dir, "console.log"), cell)) ??
+    (await consoleExcerptOf(join(dir, "console.log"), cell.status));
   const consoleExcerpt =
     fromLog?.lines.some((line) => line.mark) === true
       ? fromLog
@@ -61,6 +65,13 @@ export async function cellEvidence(runDir: string, cell: CellRecord): Promise<Ce
     ...(failingTap ? { failingTap } : {}),
     ...(consoleExcerpt ? { console: consoleExcerpt } : {}),
   };
+}
+
+// The moment of failure is known for image cells (console.log is stamped, results are timed).
+async function aroundFailureTime(path: string, cell: CellRecord): Promise<Excerpt | undefined> {
+  const time = cell.status === "flaky" ? undefined : failureTimeOf(cell);
+  if (!time || !(await stat(path).catch(() => undefined))) return undefined;
+  return consoleAround(path, time, numbered);
 }
 
 // A flaky cell passed in the end: its failure is in the first attempt's kept logs.
