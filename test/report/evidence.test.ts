@@ -85,6 +85,19 @@ describe("what the report shows of a failing cell", () => {
     );
   });
 
+  it("keeps the comment lines after a failing TAP line, and the YAML block after them", async () => {
+    const dir = await tempDir("harness-evidence-");
+    await writeFile(
+      join(dir, "results.tap"),
+      "1..2\nnot ok 1 - answer\n# expected 42, got 41\n  ---\n  found: 41\n  ...\n# Subtest: next\nok 2 - next\n# after a pass\n",
+    );
+    const excerpt = await tapExcerpt(join(dir, "results.tap"));
+    assert.deepEqual(
+      excerpt?.lines.map((l) => `${l.number}${l.mark ? "!" : " "}${l.text}`),
+      ["2!not ok 1 - answer", "3 # expected 42, got 41", "4   ---", "5   found: 41", "6   ..."],
+    );
+  });
+
   it("lists a cell's log files, earlier attempts included, but not its image", async () => {
     const runDir = await tempDir("harness-evidence-");
     const cell = cellOf("flaky");

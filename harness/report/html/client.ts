@@ -1,4 +1,5 @@
-// The page's only script: status and text filters over the grid, and the selected cell's highlight.
+// The page's only script: status and text filters over the grid, the selected cell's highlight, and
+// a run's only failure scrolled into view when the page opens on no cell.
 // It reads nothing but the page's own attributes, so it cannot carry log text into the DOM.
 
 /** The inline script of index.html. */
@@ -51,5 +52,10 @@ export const CLIENT_SCRIPT = `(() => {
   });
   window.addEventListener("hashchange", select);
   apply();
+  const open = document.querySelector(".detail.open");
+  if (!location.hash && open) {
+    history.replaceState(null, "", "#" + open.id);
+    open.scrollIntoView();
+  }
   select();
 })();`;

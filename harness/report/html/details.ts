@@ -17,12 +17,18 @@ export interface CellView {
   change?: { change: Change; before: string };
   /** The case file, as the reader's checkout names it. */
   caseFile?: string;
+  /** Shown when the page opens: the run's only failure. */
+  open?: boolean;
 }
 
 /** The details section of one cell; shown when its grid box is clicked (`:target`). */
 export function detailsHtml(view: CellView): Html {
   const { cell, evidence } = view;
-  return html`<section class="detail" id="${view.anchor}" data-id="${cell.id}">
+  return html`<section
+    class="${view.open ? "detail open" : "detail"}"
+    id="${view.anchor}"
+    data-id="${cell.id}"
+  >
     <h2>
       <span class="badge s-${cell.status}">${cell.status.toUpperCase()}</span> ${cell.case}
       <span class="where"

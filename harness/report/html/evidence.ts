@@ -98,22 +98,23 @@ export function consoleTailOf(reasons: readonly string[]): Excerpt | undefined {
   return undefined;
 }
 
-/** The failing test points of results.tap, each with its YAML diagnostics. */
+/** The failing test points of results.tap, each with the comment lines and YAML block after it. */
 export async function tapExcerpt(path: string): Promise<Excerpt | undefined> {
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
-  const all = text.split("\n");
   const lines: LogLine[] = [];
-  let inBlock = false;
-  for (const [index, line] of all.entries()) {
+  // After a failing line: its comment lines and YAML block, until the next line of another kind.
+  let after: "none" | "comments" | "yaml" = "none";
+  for (const [index, line] of text.split("\n").entries()) {
     const failing = NOT_OK.test(line) || /^\s*Bail out!/.test(line);
-    if (failing) inBlock = /^\s*---\s*$/.test(all[index + 1] ?? "");
-    else if (inBlock && /^\s*\.\.\.\s*$/.test(line)) {
-      lines.push(numbered(index + 1, line, false));
-      inBlock = false;
-      continue;
+    if (failing) after = "comments";
+    else if (after === "yaml") {
+      if (/^\s*\.\.\.\s*$/.test(line)) after = "comments";
+    } else if (after === "comments") {
+      if (/^\s*---\s*$/.test(line)) after = "yaml";
+      else if (!/^\s*#/.test(line) || /^\s*#\s*Subtest\b/.test(line)) after = "none";
     }
-    if (failing || inBlock) lines.push(numbered(index + 1, line, failing));
+    if (failing || after !== "none") lines.push(numbered(index + 1, line, failing));
     if (lines.length >= MAX_TAP_LINES) break;
   }
   if (lines.length === 0) return undefined;

@@ -62,7 +62,9 @@ table.grid{border-collapse:collapse}
 .details .placeholder{color:#656d76;background:#fff;border:1px dashed #d0d7de;border-radius:6px;padding:16px;text-align:center}
 .details:has(.detail:target) .placeholder{display:none}
 .detail{display:none;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:14px 18px;scroll-margin-top:60px}
-.detail:target{display:block}
+.detail:target,.detail.open{display:block}
+.details:has(.detail.open) .placeholder{display:none}
+.details:has(.detail:target) .detail.open:not(:target){display:none}
 .detail .where{color:#656d76;font-weight:normal;font-size:14px}
 .detail .back{margin-left:auto;font-size:13px;font-weight:normal}
 .detail .summary{margin:0 0 8px;color:#656d76}
@@ -84,6 +86,7 @@ pre.log .line i{color:#6e7681;font-style:normal;user-select:none}
 pre.log .mark{background:#5a1e24;color:#ffdcd7;font-weight:700}
 .finding{margin:6px 0 2px}.finding-fail,.finding-error{color:#cf222e;font-weight:600}.finding-allowed{color:#656d76}
 pre.command{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;white-space:pre-wrap;word-break:break-all}
+pre.diagnostics{background:#fff8f8;border-left:3px solid #cf222e;margin:3px 0 6px 22px;padding:4px 10px;font-size:12px;white-space:pre-wrap;overflow-x:auto}
 .tests{list-style:none;padding-left:4px;margin:4px 0}.tests .tests{padding-left:22px}.tests li{margin:1px 0}
 .attempts{border-collapse:collapse}.attempts td,.attempts th{padding:2px 8px;text-align:left;border-bottom:1px solid #eaeef2}
 .logs{columns:2;padding-left:20px}

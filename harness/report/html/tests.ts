@@ -1,7 +1,8 @@
-// The tests a cell reported, as a tree with each outcome; long trees shrink to the failing tests.
+// The tests a cell reported, as a tree with each outcome; long trees shrink to the failing tests. A
+// failing test shows its own diagnostics (its TAP comment and YAML lines) under it.
 import type { TestPoint } from "../../results/tap.ts";
 import { failingTests } from "../../results/status.ts";
-import { html, type Html } from "./escape.ts";
+import { html, printable, type Html } from "./escape.ts";
 
 const MAX_SHOWN = 80;
 
@@ -31,7 +32,13 @@ function tree(tests: readonly TestPoint[]): Html {
 function point(test: TestPoint, name: string): Html {
   return html`<span class="badge o-${test.outcome}">${test.outcome}</span> ${name}${
       test.reason ? html` <small>(${test.reason})</small>` : ""
-    }`;
+    }${diagnosticsHtml(test)}`;
+}
+
+function diagnosticsHtml(test: TestPoint): Html | string {
+  const lines = test.diagnostics ?? [];
+  if (lines.length === 0) return "";
+  return html`<pre class="diagnostics">${lines.map(printable).join("\n")}</pre>`;
 }
 
 function countPoints(tests: readonly TestPoint[]): number {

@@ -8,6 +8,8 @@ import type { CellView } from "./details.ts";
 import { cellEvidence } from "./evidence.ts";
 import { pageHtml } from "./page.ts";
 
+const FAILING: ReadonlySet<string> = new Set(["fail", "timeout", "error"]);
+
 /** How the report is made: a baseline comparison, and the folder paths are shown relative to. */
 export interface HtmlReportOptions {
   diff?: BaselineDiff;
@@ -35,6 +37,9 @@ export async function writeHtmlReport(
       ...(caseFile ? { caseFile } : {}),
     });
   }
+  // A run with one failure opens on it: there is nothing else to choose.
+  const failing = views.filter((v) => FAILING.has(v.cell.status));
+  if (failing.length === 1 && failing[0]) failing[0].open = true;
   const path = join(runDir, "index.html");
   await writeFileAtomic(path, pageHtml(shown, views, options.diff, options.history));
   return path;
