@@ -96,7 +96,8 @@ describe("failures readable at a glance", function () {
         await detail.locator("pre.diagnostics", { hasText: "expected 42, got 41" }).isVisible(),
       );
       assert.equal(await page.locator(".details .placeholder").isVisible(), false);
-      const top = await detail.evaluate((el) => el.getBoundingClientRect().top);
+      // boundingBox() is relative to the viewport: near 0 once the page scrolled to the details.
+      const top = (await detail.boundingBox())?.y ?? -1;
       assert.ok(top >= 0 && top < 200, `the details are scrolled to the top (at ${top}px)`);
       // Screenshots of the report for the docs: HARNESS_DOCS_SCREENSHOTS=1 refreshes the checked-in one.
       const shots = await tempDir("harness-glance-shots-");
