@@ -22,11 +22,15 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 const { main } = await import("./cli.ts");
+const { createRedact } = await import("../util/redact.ts");
+const { RedactedOutput } = await import("../util/redact-output.ts");
+// Secrets are masked where output leaves the process, whichever view or error wrote it.
+const redact = createRedact(process.env);
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: new RedactedOutput(process.stdout, redact),
+  stderr: new RedactedOutput(process.stderr, redact),
   signal: controller.signal,
   argv: process.argv.slice(2),
 });
