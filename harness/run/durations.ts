@@ -47,16 +47,34 @@ async function recordedCells(path: string): Promise<RecordedCell[]> {
   }
 }
 
-/** The order to start cells in: skipped cells (instant) first, then cells never timed (they may be
- * the longest), then the rest by their last duration, longest first; ties keep matrix order. */
+/** The order to start cells in: skipped cells (instant) first, then cells of cases never timed (they
+ * may be the longest), then the rest longest first, by their own last duration or, for a cell not
+ * timed yet (a new kernel or arch), the mean of its case's other cells; ties keep matrix order. */
 export function longestFirst(
   cells: readonly Cell[],
   durations: ReadonlyMap<string, number>,
 ): Cell[] {
+  const estimates = caseMeans(durations);
   const rank = (cell: Cell): number =>
-    cell.skipReason ? Infinity : (durations.get(cell.id) ?? Number.MAX_VALUE);
+    cell.skipReason
+      ? Infinity
+      : (durations.get(cell.id) ?? estimates.get(caseOf(cell.id)) ?? Number.MAX_VALUE);
   return cells
     .map((cell, index) => ({ cell, index, rank: rank(cell) }))
     .sort((a, b) => b.rank - a.rank || a.index - b.index)
     .map(({ cell }) => cell);
+}
+
+// A cell id is "case/platform-arch-kernel[.rN]".
+function caseOf(id: string): string {
+  return id.slice(0, id.indexOf("/"));
+}
+
+function caseMeans(durations: ReadonlyMap<string, number>): Map<string, number> {
+  const sums = new Map<string, { total: number; count: number }>();
+  for (const [id, ms] of durations) {
+    const sum = sums.get(caseOf(id)) ?? { total: 0, count: 0 };
+    sums.set(caseOf(id), { total: sum.total + ms, count: sum.count + 1 });
+  }
+  return new Map([...sums].map(([name, { total, count }]) => [name, total / count]));
 }

@@ -56,19 +56,36 @@ describe("longest-first scheduling from earlier runs", function () {
     assert.equal((await pastDurations(join(logs, "missing"))).size, 0);
   });
 
-  it("orders skipped cells, then untimed ones, then the longest first; ties keep matrix order", () => {
+  it("orders skipped cells, then untimed cases, then the longest first; ties keep matrix order", () => {
     const durations = new Map([
-      ["short", 100],
-      ["long", 9000],
-      ["mid", 4000],
-      ["mid2", 4000],
+      ["short/q-x86_64-k1", 100],
+      ["long/q-x86_64-k1", 9000],
+      ["mid/q-x86_64-k1", 4000],
+      ["mid2/q-x86_64-k1", 4000],
     ]);
-    const cells = ["short", "new1", "mid", "long", "mid2", "skipped", "new2"].map((id) =>
-      cell(id, id === "skipped" ? "cannot run here" : undefined),
+    const cells = ["short", "new1", "mid", "long", "mid2", "skipped", "new2"].map((name) =>
+      cell(`${name}/q-x86_64-k1`, name === "skipped" ? "cannot run here" : undefined),
     );
     assert.deepEqual(
-      longestFirst(cells, durations).map((c) => c.id),
+      longestFirst(cells, durations).map((c) => c.id.split("/")[0]),
       ["skipped", "new1", "new2", "long", "mid", "mid2", "short"],
+    );
+  });
+
+  it("estimates a cell not timed yet (a new kernel) from its case's other cells", () => {
+    const durations = new Map([
+      ["runc/q-x86_64-k1", 50_000],
+      ["runc/q-aarch64-k1", 70_000],
+      ["boot/q-x86_64-k1", 10_000],
+      ["boot/q-x86_64-k2", 90_000],
+    ]);
+    const ids = ["boot/q-x86_64-k1", "boot/q-x86_64-k3", "runc/q-x86_64-k3", "boot/q-x86_64-k2"];
+    assert.deepEqual(
+      longestFirst(
+        ids.map((id) => cell(id)),
+        durations,
+      ).map((c) => c.id),
+      ["boot/q-x86_64-k2", "runc/q-x86_64-k3", "boot/q-x86_64-k3", "boot/q-x86_64-k1"],
     );
   });
 
