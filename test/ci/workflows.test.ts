@@ -1,6 +1,7 @@
 // The GitHub Actions workflows, checked without running them: GitHub's own workflow parser finds
 // no schema or expression errors, and the project's checks find every job, output, matrix key,
-// variable, artifact, harness subcommand, flag and preset they use.
+// variable, artifact, harness subcommand, flag and preset they use; the reusable workflow and the
+// callers docs/install.md shows fit each other and the action.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,7 +14,8 @@ import { checkWorkflow, type WorkflowFacts } from "../helpers/workflow-check.ts"
 import { harnessCommandLines } from "../helpers/workflow-shell.ts";
 
 type Json = Record<string, unknown>;
-const WORKFLOWS = ["pr.yml", "nightly.yml"];
+const WORKFLOWS = ["pr.yml", "nightly.yml", "harness-matrix.yml"];
+const REUSABLE = "harness-matrix.yml";
 
 async function workflowText(name: string): Promise<string> {
   return readFile(join(REPO, ".github", "workflows", name), "utf8");
@@ -99,8 +101,63 @@ describe("the GitHub Actions workflows", function () {
     assert.deepEqual(last.permissions, { contents: "read", issues: "write" });
   });
 
+  it(`${REUSABLE}: callable, each shard runs the repository's action, one job merges them all`, async () => {
+    const workflow = parse(await workflowText(REUSABLE)) as Json;
+    assert.deepEqual(Object.keys(workflow.on as Json), ["workflow_call"]);
+    const jobs = workflow.jobs as Record<string, Json>;
+    const summary = jobs.summary as Json;
+    assert.equal(summary.name, "${{ inputs.check }}");
+    assert.deepEqual(summary.needs, ["plan", "shard"]);
+    assert.equal(summary.if, "${{ !cancelled() }}", "runs when a shard failed, too");
+    assert.deepEqual(subcommands(summary), ["matrix", "merge"]);
+    assert.equal(((jobs.shard as Json).strategy as Json)["fail-fast"], false);
+    const actionInputs = Object.keys(
+      (parse(await readFile(join(REPO, "action.yml"), "utf8")) as Json).inputs as Json,
+    );
+    const local = ((jobs.shard as Json).steps as Json[]).filter((s) => s.uses === "./.harness");
+    assert.equal(local.length, 1, "the shard runs the action from the harness checkout");
+    const given = Object.keys(local[0]?.with as Json);
+    assert.deepEqual(
+      given.filter((key) => !actionInputs.includes(key)),
+      [],
+      "every with: key is an input of action.yml",
+    );
+    for (const job of Object.values(jobs)) {
+      const checkout = (job.steps as Json[]).find((s) => (s.with as Json | undefined)?.path);
+      assert.equal((checkout?.with as Json).path, ".harness", "the harness is checked out apart");
+    }
+  });
+
+  it("docs/install.md's callers fit the reusable workflow and stay about ten lines", async () => {
+    const docs = await readFile(join(REPO, "docs", "install.md"), "utf8");
+    const callers = [
+      ...docs.matchAll(/```yaml\n(# \.github\/workflows\/[^\n]+\n[\s\S]*?)```/g),
+    ].map((m) => m[1] as string);
+    assert.equal(callers.length, 2, "a PR gate and a nightly run");
+    const reusable = parse(await workflowText(REUSABLE)) as Json;
+    const inputs = ((reusable.on as Json).workflow_call as Json).inputs as Record<string, Json>;
+    const required = Object.keys(inputs).filter((key) => inputs[key]?.required === true);
+    for (const caller of callers) {
+      assert.deepEqual(await githubWorkflowErrors("caller.yml", caller), []);
+      const job = Object.values((parse(caller) as Json).jobs as Record<string, Json>)[0] as Json;
+      assert.match(String(job.uses), new RegExp(`/\\.github/workflows/${REUSABLE}@`));
+      const given = Object.keys(job.with as Json);
+      assert.deepEqual(
+        given.filter((key) => !(key in inputs)),
+        [],
+        "only inputs it has",
+      );
+      assert.deepEqual(
+        required.filter((key) => !given.includes(key)),
+        [],
+        "every required one",
+      );
+      assert.ok(caller.trim().split("\n").length <= 16, caller);
+    }
+  });
+
   it("both cache the image store and kernels, and npm", async () => {
-    for (const name of WORKFLOWS) {
+    for (const name of WORKFLOWS.filter((n) => n !== REUSABLE)) {
       const text = await workflowText(name);
       for (const path of [".cache/oci", ".cache/kernels", ".cache/debs"])
         assert.match(
@@ -133,7 +190,7 @@ jobs:
     strategy:
       matrix: \${{ fromJSON(needs.plan.outputs.matrix) }}
     steps:
-      - run: bin/harness run --preset weekly --shard "\${{ matrix.part }}" --run-id "$RUN_IDD"
+      - run: bin/harness run --preset fortnightly --shard "\${{ matrix.part }}" --run-id "$RUN_IDD"
       - run: bin/harness merj logs/x
       - run: bin/harness compare a b --jsn out.json
       - uses: actions/upload-artifact@v4
@@ -152,7 +209,7 @@ jobs:
     for (const expected of [
       /summary: needs unknown job "deploy"/,
       /shard: matrix\.part is not a key of its matrix \(shard, index, cells\)/,
-      /no preset "weekly" in harness\.yml/,
+      /no preset "fortnightly" in harness\.yml/,
       /reads \$RUN_IDD, which is set nowhere/,
       /harness merj: no such subcommand/,
       /harness compare: no flag --jsn/,

@@ -24,8 +24,10 @@ export function checkWorkflow(text: string, facts: WorkflowFacts): string[] {
   const workflow = parse(text) as Json;
   const jobs = (workflow.jobs ?? {}) as Record<string, Json>;
   const problems: string[] = [];
-  const inputs = Object.keys(
-    ((workflow.on as Json | undefined)?.workflow_dispatch as Json | undefined)?.inputs ?? {},
+  // A workflow's inputs: a manual run's (workflow_dispatch) and a caller's (workflow_call).
+  const on = (workflow.on ?? {}) as Record<string, Json | null>;
+  const inputs = ["workflow_dispatch", "workflow_call"].flatMap((event) =>
+    Object.keys(on[event]?.inputs ?? {}),
   );
   const workflowEnv = Object.keys(workflow.env ?? {});
   for (const ref of references(workflow.env)) checkGlobalRef(ref, inputs, problems, "env");
@@ -95,7 +97,7 @@ function stepEnvHas(steps: readonly Json[], name: string): boolean {
 
 function checkGlobalRef(ref: Ref, inputs: readonly string[], problems: string[], where: string) {
   if (ref.context === "inputs" && !inputs.includes(ref.name)) {
-    problems.push(`${where}: inputs.${ref.name} is not a workflow_dispatch input`);
+    problems.push(`${where}: inputs.${ref.name} is not an input of the workflow`);
   }
 }
 
@@ -188,9 +190,17 @@ function checkNeedsCycles(jobs: Record<string, Json>): string[] {
 function checkArtifacts(jobs: Record<string, Json>): string[] {
   const steps = Object.values(jobs).flatMap((job) => (job.steps ?? []) as Json[]);
   const withOf = (s: Json) => (s.with ?? {}) as Json;
+  // The repository's own action (uses: ./…) uploads its run folder under its artifact-name.
   const uploads = steps
     .filter((s) => asText(s.uses).startsWith("actions/upload-artifact@"))
-    .map((s) => (asText(withOf(s).name) || "artifact").replace(/\$\{\{[^}]*\}\}/g, "*"));
+    .map((s) => asText(withOf(s).name) || "artifact")
+    .concat(
+      steps
+        .filter((s) => asText(s.uses).startsWith("./"))
+        .map((s) => asText(withOf(s)["artifact-name"]))
+        .filter(Boolean),
+    )
+    .map((name) => name.replace(/\$\{\{[^}]*\}\}/g, "*"));
   const problems: string[] = [];
   for (const step of steps.filter((s) => asText(s.uses).startsWith("actions/download-artifact@"))) {
     const wanted = asText(withOf(step).pattern) || asText(withOf(step).name) || "*";

@@ -14,7 +14,10 @@ export function harnessCommandLines(script: string): HarnessLine[] {
   const segments = joined.split(/\n|;|&&|\|\||\||\$\(|\)/);
   const lines: HarnessLine[] = [];
   for (const segment of segments) {
-    const match = /(?:^|\s)(?:bin\/harness|npx harness)\s+([a-z][\w-]*)(.*)$/.exec(segment);
+    // bin/harness from any folder (a checkout of the harness beside the caller's code: .harness/bin/harness).
+    const match = /(?:^|\s)(?:[\w.-]+\/)*(?:bin\/harness|npx harness)\s+([a-z][\w-]*)(.*)$/.exec(
+      segment,
+    );
     if (!match) continue;
     const rest = withoutQuoted(match[2] ?? "");
     lines.push({
