@@ -47,7 +47,9 @@ describe("kernels of three series boot on both arches", function () {
       assert.ok(kernel?.version.startsWith(cell.kernel.replace(/^debian-|-cloud$/g, "")), cell.id);
       // The build the catalogue offers on that arch: where the mirror lacks the newest listed one
       // (bullseye-security's arm64 files), the newest it has.
-      const offered = catalogue.kernels.find((k) => k.name === cell.kernel)?.arches[cell.arch as Arch];
+      const offered = catalogue.kernels.find((k) => k.name === cell.kernel)?.arches[
+        cell.arch as Arch
+      ];
       assert.equal(kernel?.version, offered?.current.version, cell.id);
       // The shell quotes a version with "~" (backports).
       assert.ok(
