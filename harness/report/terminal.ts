@@ -95,5 +95,5 @@ export function totalsLine(run: RunRecord, runDir: string): string {
     .filter((s) => run.counts[s] > 0 || s === "pass" || s === "fail")
     .map((s) => `${run.counts[s]} ${words[s]}`);
   const state = run.state === "interrupted" ? " (interrupted)" : "";
-  return `${run.cells.length} cells: ${parts.join(", ")} in ${formatDuration(run.durationMs)}${state} — ${join(runDir, "index.html")}`;
+  return `${run.cells.length} ${run.cells.length === 1 ? "cell" : "cells"}: ${parts.join(", ")} in ${formatDuration(run.durationMs)}${state} — ${join(runDir, "index.html")}`;
 }

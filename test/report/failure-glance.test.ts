@@ -31,7 +31,7 @@ describe("failures readable at a glance", function () {
     const lines = run.stdout.trimEnd().split("\n");
     assert.equal(run.exitCode, 1);
     assert.match(lines[0] ?? "", /^harness run g: 1 cell, .*logs in \S+\/g$/);
-    assert.match(lines.at(-1) ?? "", /^1 cells: 0 passed, 1 failed in \S+ — \S+\/g\/index\.html$/);
+    assert.match(lines.at(-1) ?? "", /^1 cell: 0 passed, 1 failed in \S+ — \S+\/g\/index\.html$/);
   });
 
   it("shows the failing test's diagnostics under its fail line", () => {

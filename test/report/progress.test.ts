@@ -223,6 +223,6 @@ describe("harness run's --json, --quiet and --verbose", function () {
       result.stderr,
       /^::error file=020_tap\/050_missing\/case\.yml,line=\d+,title=fail%3A fixtures\.tap\.missing/m,
     );
-    assert.match(result.stdout.split("\n").at(-1) ?? "", /^1 cells: 0 passed, 1 failed/);
+    assert.match(result.stdout.split("\n").at(-1) ?? "", /^1 cell: 0 passed, 1 failed/);
   });
 });
