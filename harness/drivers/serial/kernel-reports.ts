@@ -61,6 +61,12 @@ interface ReportKind {
 const LOCKDEP_TITLES =
   /^(WARNING: (possible circular locking dependency detected|possible recursive locking detected|inconsistent lock state|possible irq lock inversion dependency detected|\S+-safe -> \S+-unsafe lock order detected|bad unlock balance detected!|bad contention detected!|held lock freed!|lock held when returning to user space!|[Nn]ested lock was not taken|\S+ still has locks held!|suspicious RCU usage|chain_key collision)|BUG: Invalid wait context)/;
 
+/**
+ * __warn()'s title (kernel/panic.c): "WARNING: CPU: 0 PID: 1 at file:line func" until Linux 6.18,
+ * "WARNING: file:line at func, CPU#0: comm/pid" (or "WARNING: at func, CPU#0: comm/pid") from 6.19.
+ */
+const WARNING_TITLE = /^WARNING: (CPU: \d+ PID: \d+ at |(\S+:\d+ )?at \S+.*, CPU#\d+: .+\/\d+$)/;
+
 /** The die() header of x86_64 ("invalid opcode: 0000 [#1] PREEMPT SMP NOPTI", "Oops: 0002 [#1]"). */
 const X86_DIE = /^[^[\]]+: [0-9a-f]{4} \[#\d+\]/;
 
@@ -88,7 +94,7 @@ export const REPORT_KINDS: readonly ReportKind[] = [
     title: /^BUG: (scheduling while atomic: |sleeping function called from invalid context)/,
   },
   { kind: "lockdep", title: LOCKDEP_TITLES },
-  { kind: "warning", title: /^WARNING: CPU: \d+ PID: \d+ at / },
+  { kind: "warning", title: WARNING_TITLE },
   { kind: "bug", title: /^kernel BUG at \S+:\d+!|^Internal error: Oops - BUG: / },
   {
     kind: "oops",
@@ -113,6 +119,10 @@ export const BANNERED: ReadonlySet<KernelReportClass> = new Set(["kasan", "ubsan
 
 /** The printk timestamp and optional caller id in front of a kernel message. */
 const STAMP = /\[\s*(\d+\.\d+)\](?:\[\s*[TC]\d+\])? ?/;
+/** A /dev/kmsg record as read from the device: "level,sequence,microseconds,flags[,…];message". */
+const KMSG_RECORD = /^\d+,\d+,(\d+),[^;]*;/;
+/** printk's log level, which dmesg -r and some consoles print in front of an unstamped line. */
+const LOG_LEVEL = /^<\d+>/;
 
 /** A console line split into the kernel's timestamp (when it has one) and the message. */
 export interface ConsoleMessage {
@@ -123,8 +133,13 @@ export interface ConsoleMessage {
 
 /** Splits the printk stamp off a console line; `undefined` time when the line has none. */
 export function splitStamp(line: string): ConsoleMessage {
+  const record = KMSG_RECORD.exec(line);
+  if (record) {
+    const message = line.slice(record[0].length).trimEnd();
+    return { kernelTimeS: Number(record[1]) / 1e6, message };
+  }
   const match = STAMP.exec(line);
-  if (!match) return { message: line.trimEnd() };
+  if (!match) return { message: line.replace(LOG_LEVEL, "").trimEnd() };
   return {
     kernelTimeS: Number(match[1]),
     message: line.slice(match.index + match[0].length).trimEnd(),
