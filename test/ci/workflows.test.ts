@@ -1,7 +1,7 @@
 // The GitHub Actions workflows, checked without running them: GitHub's own workflow parser finds
 // no schema or expression errors, and the project's checks find every job, output, matrix key,
 // variable, artifact, harness subcommand, flag and preset they use; the reusable workflow and the
-// callers docs/install.md shows fit each other and the action.
+// callers the README shows fit each other and the action.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -128,8 +128,8 @@ describe("the GitHub Actions workflows", function () {
     }
   });
 
-  it("docs/install.md's callers fit the reusable workflow and stay about ten lines", async () => {
-    const docs = await readFile(join(REPO, "docs", "install.md"), "utf8");
+  it("the README's callers fit the reusable workflow and stay about ten lines", async () => {
+    const docs = await readFile(join(REPO, "README.md"), "utf8");
     const callers = [
       ...docs.matchAll(/```yaml\n(# \.github\/workflows\/[^\n]+\n[\s\S]*?)```/g),
     ].map((m) => m[1] as string);
