@@ -114,16 +114,24 @@ export function checkPlan(level: Level): void {
         : `test numbers ${outside.join(", ")} are`;
     addProblem(level, `${which} outside the plan 1..${plan.end}`, true);
   }
-  const missing = Array.from({ length: plan.end }, (_, i) => i + 1).filter(
-    (id) => !level.ids.has(id),
-  );
-  if (level.irregular && missing.length > 0) {
-    addProblem(
-      level,
-      `no result for test numbers ${missing.join(", ")} of the plan 1..${plan.end}`,
-      false,
-    );
-  }
+  if (!level.irregular) return;
+  const missing = missingNumbers(level.ids, plan.end);
+  if (missing === "") return;
+  addProblem(level, `no result for test numbers ${missing} of the plan 1..${plan.end}`, false);
+}
+
+/** How many missing numbers a reason lists before it says how many more there are. */
+const LISTED_MISSING = 10;
+
+// The plan's numbers with no result, the first few listed: a plan can promise billions of tests.
+function missingNumbers(ids: ReadonlyMap<number, number>, end: number): string {
+  const seen = [...ids.keys()].filter((id) => id >= 1 && id <= end).length;
+  const count = end - seen;
+  const listed: number[] = [];
+  for (let id = 1; id <= end && listed.length < Math.min(count, LISTED_MISSING); id++)
+    if (!ids.has(id)) listed.push(id);
+  const more = count - listed.length;
+  return listed.join(", ") + (more > 0 ? ` and ${more} more` : "");
 }
 
 /** Moves a closed subtest's problems to its parent, under the name of the point that closed it. */

@@ -181,6 +181,11 @@ export class TapTreeReader {
     }
     if (line.start !== 1)
       addProblem(level, `plan ${range} at line ${no} does not start at 1`, true);
+    if (!Number.isSafeInteger(line.end)) {
+      addProblem(level, `plan at line ${no} promises more tests than can be counted`, true);
+      level.plan = { end: Number.MAX_SAFE_INTEGER, line: no, trailing: hasResults(level) };
+      return;
+    }
     const trailing = hasResults(level);
     level.plan = { end: line.end - line.start + 1, line: no, trailing };
     if (line.start === 1 && line.end === 0) {

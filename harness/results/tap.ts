@@ -1,6 +1,7 @@
 // TAP 13/14 and KTAP v1 results from a console or results stream: where the TAP starts, and its summary.
 import { stripKernelPrefix } from "./ktap.ts";
 import { classifyTapLine, startsTapStream } from "./tap-line.ts";
+import { prefixBeforeVersion, type LinePrefix } from "./tap-prefix.ts";
 import { isFailing, type Outcome, type TestPoint } from "./tap-point.ts";
 import { TapTreeReader } from "./tap-tree.ts";
 
@@ -22,12 +23,14 @@ export interface TapSummary {
 
 /**
  * Streams console text into the TAP reader. The stream starts at a version line, or at a test line,
- * plan or bail out at column 0 (TAP 12 has no version line); lines before it are ignored.
+ * plan or bail out at column 0 (TAP 12 has no version line); lines before it are ignored. A version
+ * line after a log prefix starts it too, and that prefix is read off the lines after it.
  */
 export class TapCollector {
   #pending = "";
   #format: TapSummary["format"] = "none";
   #reader: TapTreeReader | undefined;
+  #prefix: LinePrefix | undefined;
   #lineNo = 0;
   #tapLines: string[] = [];
   #tapBytes = 0;
@@ -65,10 +68,16 @@ export class TapCollector {
 
   #line(raw: string, atMs?: number): void {
     const line = raw.replace(/\r$/, "");
-    const text = stripKernelPrefix(line);
-    const classified = classifyTapLine(text);
+    let text = stripKernelPrefix(line);
+    if (this.#prefix) text = this.#prefix.strip(text);
+    let classified = classifyTapLine(text);
+    if (!this.#reader && !startsTapStream(classified)) {
+      this.#prefix = prefixBeforeVersion(text);
+      if (!this.#prefix) return;
+      text = this.#prefix.strip(text);
+      classified = classifyTapLine(text);
+    }
     if (!this.#reader) {
-      if (!startsTapStream(classified)) return;
       const ktap = classified.kind === "version" && classified.ktap;
       this.#format = ktap ? "ktap" : "tap";
       this.#reader = new TapTreeReader(ktap, classified.indent);

@@ -91,4 +91,16 @@ export const KTAP_ROWS: Record<string, Expected> = {
     counts: { pass: 2 },
     tree: ["suite: pass", "suite > case: pass"],
   },
+  // kunit.py takes whatever precedes the version line ("kunit: " after the timestamp) as a prefix
+  // every following KTAP line carries too.
+  "ktap-prefix-before-version": {
+    status: "fail",
+    counts: { pass: 1, fail: 2 },
+    tree: [
+      "example: fail",
+      "example > example_simple_test: pass",
+      "example > example_fail_test: fail",
+    ],
+    reasons: [/^fail: example > example_fail_test$/],
+  },
 };

@@ -156,4 +156,27 @@ export const TAP13_ROWS: Record<string, Expected> = {
     tree: ["first: pass", "second: pass"],
     reasons: [/no plan/],
   },
+  // A log prefix before the version line (a journal's time, host and process) comes before every
+  // line of the stream; its digits change from line to line.
+  "tap13-prefix-with-changing-fields": {
+    status: "fail",
+    counts: { pass: 1, fail: 1 },
+    tree: ["mounts: pass", "network: fail"],
+    reasons: [/^fail: network$/],
+  },
+  // A plan past what the reader can count is read, not a crash or a billion-entry list.
+  "tap13-huge-plan": {
+    status: "error",
+    counts: { pass: 1 },
+    tree: ["only one: pass"],
+    reasons: [/plan at line 2 promises more tests than can be counted/],
+  },
+  "tap13-huge-plan-skipping-numbers": {
+    status: "fail",
+    counts: { pass: 2 },
+    tree: ["first: pass", "last: pass"],
+    reasons: [
+      /no result for test numbers 2, 3, .* and 3999999988 more of the plan 1\.\.4000000000/,
+    ],
+  },
 };
