@@ -1,5 +1,5 @@
 // Debian kernel packages by matrix name: resolved with the private apt, fetched, verified, unpacked once.
-import { mkdir, readdir, rename, rm, stat, readFile, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { execa } from "execa";
@@ -9,6 +9,7 @@ import { withFileLock } from "../../util/file-lock.ts";
 import { findDebianKernel, parseKernelRef } from "../../matrix/kernels.ts";
 import { aptDownload, type Apt } from "./apt.ts";
 import { kernelApt, loadCatalogue } from "./catalogue-store.ts";
+import { classicKernelLayout } from "./package-layout.ts";
 
 const DEBIAN_ARCH: Record<Arch, string> = { x86_64: "amd64", aarch64: "arm64" };
 
@@ -107,21 +108,19 @@ async function unpackKernel(
     throw new HarnessError("EAPT", `apt-get download ${specs.join(" ")} produced no .deb`);
   for (const deb of debs)
     await execa("dpkg-deb", ["-x", deb, work], signal ? { cancelSignal: signal } : {});
-  const vmlinuz = (await readdir(join(work, "boot")).catch(() => [])).find((f) =>
-    f.startsWith("vmlinuz-"),
-  );
-  if (!vmlinuz)
-    throw new HarnessError("EKERNELPACKAGE", `${specs.join(" ")} hold no /boot/vmlinuz-*`);
+  const release = await classicKernelLayout(work);
+  if (!release)
+    throw new HarnessError(
+      "EKERNELPACKAGE",
+      `${specs.join(" ")} hold no /boot/vmlinuz-* nor /usr/lib/modules/*/vmlinuz`,
+    );
   // The package's postinst would index the modules; unpacked by hand, we do it here.
-  await execa("depmod", ["-b", work, vmlinuz.slice("vmlinuz-".length)]);
+  await execa("depmod", ["-b", work, release]);
   const hash = createHash("sha256");
   for (const deb of [...debs].sort()) hash.update(await readFile(deb));
   const debSha256 = hash.digest("hex");
   await rm(join(work, "deb"), { recursive: true, force: true });
-  await writeFile(
-    join(work, "kernel.json"),
-    JSON.stringify({ release: vmlinuz.slice("vmlinuz-".length), debSha256 }),
-  );
+  await writeFile(join(work, "kernel.json"), JSON.stringify({ release, debSha256 }));
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, ".."), { recursive: true });
   await rename(work, dir);
