@@ -1,5 +1,4 @@
 // YAML files parsed with their positions, so every error can point at file:line:column.
-import { readFile } from "node:fs/promises";
 import {
   LineCounter,
   parseDocument,
@@ -12,6 +11,14 @@ import {
 } from "yaml";
 import { inputError, type HarnessError, type SourceLocation } from "../errors.ts";
 import { checkAliases, MAX_ALIASED_VALUES } from "./yaml-aliases.ts";
+import { readYamlText } from "./yaml-text.ts";
+
+export { MAX_YAML_BYTES } from "./yaml-text.ts";
+
+/** Deeper nesting than this is refused: the parser follows it by recursion. */
+export const MAX_YAML_DEPTH = 500;
+/** A broken file's first few syntax errors are listed; the rest follow from them. */
+const LISTED_ERRORS = 5;
 
 /** A parsed YAML document that can locate any value in its source. */
 export interface YamlSource {
@@ -27,8 +34,10 @@ export function parseYaml(
   text: string,
 ): { source?: YamlSource; errors: HarnessError[] } {
   const lineCounter = new LineCounter();
+  const tooDeep = nestingError(file, text, lineCounter);
+  if (tooDeep) return { errors: [tooDeep] };
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const errors = document.errors.map((error) => {
+  const errors = document.errors.slice(0, LISTED_ERRORS).map((error) => {
     const offset = error.pos[0];
     const position = lineCounter.linePos(offset);
     return inputError("EYAML", `invalid YAML: ${firstLine(error.message)}`, {
@@ -46,7 +55,38 @@ export function parseYaml(
 export async function readYaml(
   file: string,
 ): Promise<{ source?: YamlSource; errors: HarnessError[] }> {
-  return parseYaml(file, await readFile(file, "utf8"));
+  const read = await readYamlText(file);
+  if (read.error) return { errors: [read.error] };
+  return parseYaml(file, read.text);
+}
+
+// Nesting depth by indentation and by open brackets, read before the parser recurses into it.
+function nestingError(
+  file: string,
+  text: string,
+  lineCounter: LineCounter,
+): HarnessError | undefined {
+  let flow = 0;
+  let offset = 0;
+  for (const line of text.split("\n")) {
+    const body = line.trimStart();
+    // Each block level takes at least one column ("- - - x" opens one per two).
+    const blockDepth = line.length - body.length + (body.match(/^(?:[-?:]\s+)+/)?.[0].length ?? 0);
+    for (let i = 0; i < line.length; i++) {
+      const char = line[i];
+      if (char === "[" || char === "{") flow++;
+      else if ((char === "]" || char === "}") && flow > 0) flow--;
+      if (flow > MAX_YAML_DEPTH || blockDepth / 2 > MAX_YAML_DEPTH) {
+        const position = lineCounter.linePos(offset + i);
+        return inputError("EYAML", `invalid YAML: nested more than ${MAX_YAML_DEPTH} levels deep`, {
+          at: { file, line: position.line, column: position.col },
+          hint: "flatten the structure; no configuration needs this depth",
+        });
+      }
+    }
+    offset += line.length + 1;
+  }
+  return undefined;
 }
 
 function makeSource(file: string, document: Document, lineCounter: LineCounter): YamlSource {
