@@ -12,7 +12,13 @@ export async function readYamlText(
   file: string,
 ): Promise<{ text: string; error?: never } | { text?: never; error: HarnessError }> {
   const at = { file, line: 1, column: 1 };
-  const { size } = await stat(file);
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error || !info.isFile()) {
+    const what = info instanceof Error ? (info.code ?? info.message) : "not a regular file";
+    const hint = "make it a YAML file (a folder or a missing file cannot be read)";
+    return { error: inputError("EREAD", `cannot read ${file}: ${what}`, { at, hint }) };
+  }
+  const size = info.size;
   if (size > MAX_YAML_BYTES) {
     const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
     const message = `YAML file is ${mb(size)} MB, more than the ${mb(MAX_YAML_BYTES)} MB a YAML file may have`;

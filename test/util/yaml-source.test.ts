@@ -66,6 +66,16 @@ describe("YAML sources", () => {
     assert.deepEqual(errors[0]?.at, { file, line: 1, column: 1 });
   });
 
+  it("refuses a folder or a missing file where a YAML file should be, as bad input", async () => {
+    for (const path of [dir, join(dir, "missing.yml")]) {
+      const { source, errors } = await readYaml(path);
+      assert.equal(source, undefined);
+      assert.equal(errors[0]?.code, "EREAD");
+      assert.equal(errors[0]?.exitCode, 2);
+      assert.equal(errors[0]?.at?.file, path);
+    }
+  });
+
   it("lists at most a few syntax errors of a broken file", () => {
     const text = Array.from({ length: 200 }, (_, i) => `k${i}: [unclosed\n`).join("");
     const { errors } = parseYaml("broken.yml", text);
