@@ -34,6 +34,11 @@ export interface AttemptOutcome {
   infraError?: string;
   /** Kernel reports read off the console; they fail (or, panics and a wedged kernel, error) the cell. */
   kernelFindings?: readonly KernelFindingRecord[];
+  /**
+   * Where results had to come from, for drivers whose only verdict is the results (an image's
+   * results channel): reporting nothing there fails the cell instead of passing on an exit code.
+   */
+  resultsRequired?: string;
 }
 
 /** A status and the reasons behind it, most telling first. */
@@ -79,6 +84,9 @@ function failureReasons(outcome: AttemptOutcome): string[] {
     ),
   );
   reasons.push(...outcome.tap.planProblems);
+  if (outcome.resultsRequired !== undefined && outcome.tap.format === "none") {
+    reasons.push(`no results: nothing was reported on ${outcome.resultsRequired}`);
+  }
   reasons.push(...(outcome.failures ?? []));
   reasons.push(...kernelFailReasons(outcome.kernelFindings ?? []));
   if (outcome.expect) reasons.push(...expectationProblems(outcome.tap, outcome.expect));

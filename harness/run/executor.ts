@@ -39,6 +39,8 @@ export interface DriveResult {
   signal?: string | null;
   /** Failures seen besides the results, e.g. an onboot container that exited non-zero. */
   failures?: string[];
+  /** Where the results had to come from, when reporting none must fail the cell (see judge()). */
+  resultsRequired?: string;
   machine?: MachineInfo;
 }
 
