@@ -5,7 +5,18 @@ import { readYaml } from "../util/yaml-source.ts";
 import { parseDurationMs } from "../util/duration.ts";
 import { inputError, type HarnessError } from "../errors.ts";
 import type { YamlSource } from "../util/yaml-source.ts";
-import type { Arch, CaseTimeouts, CellFilter, KernelAllow, SshStep } from "./types.ts";
+import type {
+  Arch,
+  CaseTimeouts,
+  CellFilter,
+  ConsoleResults,
+  KernelAllow,
+  SerialStep,
+  SshStep,
+} from "./types.ts";
+
+/** How long a scripted console step waits when case.yml sets no timeout. */
+export const DEFAULT_SERIAL_STEP_TIMEOUT_MS = 30_000;
 
 const validate = compileSchema(schema);
 
@@ -30,8 +41,14 @@ export interface CaseFileFields {
   memory?: number;
   disks?: { size: string }[];
   cpus?: number;
-  driver?: "serial" | "ssh";
-  results?: "channel" | "console";
+  driver?: "serial" | "ssh" | "console";
+  results?:
+    | "channel"
+    | "console"
+    | "exit-status"
+    | { passed: string; failed: string }
+    | { "tap-after": string };
+  steps?: { name?: string; expect?: string; send?: string; timeout?: string | number }[];
   ssh?: {
     user?: string;
     steps: { name: string; run: string; timeout?: string | number; exit?: number; tap?: boolean }[];
@@ -49,7 +66,7 @@ export async function readCaseFile(
   const value = source.value ?? {};
   const schemaErrors = validateYaml(validate, { ...source, value }, "ECASEFILE");
   if (schemaErrors.length > 0) return { errors: schemaErrors };
-  const patternErrors = allowPatternErrors(value, source);
+  const patternErrors = [...allowPatternErrors(value, source), ...driverErrors(value, source)];
   if (patternErrors.length > 0) return { errors: patternErrors };
   return { fields: value, errors: [] };
 }
@@ -73,6 +90,103 @@ function allowPatternErrors(fields: CaseFileFields, source: YamlSource): Harness
       ];
     }
   });
+}
+
+// The driver's options must fit the driver and their patterns compile, each error at its line.
+function driverErrors(fields: CaseFileFields, source: YamlSource): HarnessError[] {
+  const errors: HarnessError[] = [];
+  const driver = fields.driver ?? "serial";
+  const results = fields.results;
+  const consoleResults = results !== undefined && results !== "channel" && results !== "console";
+  if (driver === "console" && !consoleResults)
+    errors.push(
+      inputError("ECASEFILE", "driver: console needs results: how to read the verdict", {
+        at: source.locate(results === undefined ? ["driver"] : ["results"]),
+        hint: "set results: exit-status, results: { passed: REGEX, failed: REGEX } or results: { tap-after: REGEX }",
+      }),
+    );
+  if (driver !== "console" && consoleResults)
+    errors.push(
+      inputError("ECASEFILE", `results: ${JSON.stringify(results)} is for driver: console`, {
+        at: source.locate(["results"]),
+        hint: "set driver: console, or results: channel | console",
+      }),
+    );
+  if (fields.steps && driver !== "serial")
+    errors.push(
+      inputError("ECASEFILE", `steps: are for driver: serial, not driver: ${driver}`, {
+        at: source.locate(["steps"]),
+        hint: driver === "ssh" ? "put SSH steps under ssh: { steps: }" : "set driver: serial",
+      }),
+    );
+  if (typeof results === "object") {
+    for (const [key, pattern] of Object.entries(results))
+      errors.push(...regexErrors(pattern, ["results", key], source));
+  }
+  (fields.steps ?? []).forEach((step, index) => {
+    if (step.expect !== undefined && step.send !== undefined)
+      errors.push(
+        inputError("ECASEFILE", `steps[${index}] has both expect: and send:`, {
+          at: source.locate(["steps", index]),
+          hint: "split it into two steps: the send, then the expect",
+        }),
+      );
+    if (step.expect !== undefined)
+      errors.push(...regexErrors(step.expect, ["steps", index, "expect"], source));
+  });
+  return errors;
+}
+
+function regexErrors(
+  pattern: string,
+  path: (string | number)[],
+  source: YamlSource,
+): HarnessError[] {
+  try {
+    new RegExp(pattern);
+    return [];
+  } catch (error) {
+    return [
+      inputError(
+        "ECASEFILE",
+        `${path
+          .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
+          .join("")
+          .slice(1)} is not a valid regular expression: ${(error as Error).message}`,
+        {
+          at: source.locate(path),
+          hint: "write a JavaScript regular expression; escape ( [ . + $ with a backslash",
+        },
+      ),
+    ];
+  }
+}
+
+/** The scripted console steps with names and deadlines filled in. */
+export function serialSteps(fields: CaseFileFields, file: string): SerialStep[] | undefined {
+  return fields.steps?.map((step, index) => {
+    const what =
+      step.expect !== undefined
+        ? `expect /${step.expect}/`
+        : `send ${JSON.stringify(step.send ?? "")}`;
+    return {
+      name: step.name ?? what,
+      ...(step.expect !== undefined ? { expect: step.expect } : { send: step.send ?? "" }),
+      timeoutMs:
+        (step.timeout === undefined ? undefined : parseDurationMs(step.timeout)) ??
+        DEFAULT_SERIAL_STEP_TIMEOUT_MS,
+      at: `${file} steps[${index}]`,
+    };
+  });
+}
+
+/** How the console driver reads the verdict, when the case uses it. */
+export function consoleResults(fields: CaseFileFields): ConsoleResults | undefined {
+  const results = fields.results;
+  if (results === "exit-status") return { kind: "exit-status" };
+  if (typeof results !== "object") return undefined;
+  if ("tap-after" in results) return { kind: "tap-after", start: results["tap-after"] };
+  return { kind: "markers", passed: results.passed, failed: results.failed };
 }
 
 /** The case's deadlines in milliseconds. */

@@ -3,7 +3,14 @@ import { readdir, stat } from "node:fs/promises";
 import { join, basename, resolve } from "node:path";
 import { HarnessError, inputError } from "../errors.ts";
 import { readScriptHeaders } from "./script-headers.ts";
-import { readCaseFile, caseTimeouts, sshSteps, type CaseFileFields } from "./case-file.ts";
+import {
+  readCaseFile,
+  caseTimeouts,
+  consoleResults,
+  serialSteps,
+  sshSteps,
+  type CaseFileFields,
+} from "./case-file.ts";
 import { parseLabels, labelsFromList, mergeLabels, NO_LABELS, type LabelSet } from "./labels.ts";
 import type { CaseGroup, TestCase } from "./types.ts";
 import { compareText } from "../util/compare.ts";
@@ -196,7 +203,10 @@ async function loadCase(
       ...(fields.expect ? { expect: fields.expect } : {}),
       ...(fields.memory ? { memoryMiB: fields.memory } : {}),
       ...(fields.cpus ? { cpus: fields.cpus } : {}),
-      ...(fields.results ? { results: fields.results } : {}),
+      ...(fields.results === "channel" || fields.results === "console"
+        ? { results: fields.results }
+        : {}),
+      ...driverOptions(fields, caseFile ?? dir),
       ...(fields.disks ? { disks: fields.disks.map((d) => d.size) } : {}),
       ...(fields.kernel?.allow ? { kernelAllow: fields.kernel.allow } : {}),
     };
@@ -204,6 +214,16 @@ async function loadCase(
     errors.push(asInputError(error));
     return undefined;
   }
+}
+
+// The options of the serial and console drivers, when the case sets them.
+function driverOptions(fields: CaseFileFields, file: string): Partial<TestCase> {
+  const steps = serialSteps(fields, file);
+  const results = consoleResults(fields);
+  return {
+    ...(steps ? { serialSteps: steps } : {}),
+    ...(results ? { consoleResults: results } : {}),
+  };
 }
 
 // The kernel and platform globs of case.yml, checked here so a bad one is reported with its file.

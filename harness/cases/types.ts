@@ -42,6 +42,25 @@ export interface SshStep {
   tap: boolean;
 }
 
+/** One step of a scripted serial console: wait for a pattern, or type a line. */
+export interface SerialStep {
+  /** The TAP test name. */
+  name: string;
+  /** A regular expression the console output since the previous match must match. */
+  expect?: string;
+  /** A line typed into the console (a newline is added). */
+  send?: string;
+  timeoutMs: number;
+  /** Where the step is written (case.yml:line), for messages. */
+  at: string;
+}
+
+/** How the console driver reads an unmodified image's verdict. */
+export type ConsoleResults =
+  | { kind: "markers"; passed: string; failed: string }
+  | { kind: "tap-after"; start: string }
+  | { kind: "exit-status" };
+
 /** A folder of cases with an optional group.sh (init/deinit) and its own labels. */
 export interface CaseGroup {
   name: string;
@@ -72,10 +91,14 @@ export interface TestCase {
   exclude: readonly CellFilter[];
   skip: readonly CellFilter[];
   timeouts: CaseTimeouts;
-  driver: "script" | "serial" | "ssh";
+  driver: "script" | "serial" | "ssh" | "console";
   /** "console" forces results onto the console with a per-run marker. */
   results?: "channel" | "console";
   sshSteps?: readonly SshStep[];
+  /** Scripted console steps (driver: serial with steps:). */
+  serialSteps?: readonly SerialStep[];
+  /** Where the console driver reads the verdict (driver: console). */
+  consoleResults?: ConsoleResults;
   expect?: { plan?: number; tests?: readonly string[] };
   memoryMiB?: number;
   /** Sizes ("512M", "2G") of blank disks to attach. */

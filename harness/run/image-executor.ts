@@ -1,23 +1,21 @@
-// Image cases: build the case's LinuxKit YAML, boot it on the cell's platform, drive it over the
-// serial console (or SSH), read results from the results channel, stop the machine on every path.
+// Image cases: build the case's LinuxKit YAML, boot it on the cell's platform, let the case's
+// driver (harness/drivers/) drive it to its results, stop the machine on every path.
 import { join } from "node:path";
 import { rm, writeFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import type { Arch } from "../cases/types.ts";
-import { HarnessError } from "../errors.ts";
+import { HarnessError, inputError } from "../errors.ts";
 import { findPlatform } from "../../platforms/index.ts";
 import type { BootedMachine, Platform } from "../../platforms/types.ts";
 import { FORMATS, type FormatSpec } from "../build/disk/formats.ts";
 import { buildContext } from "../build/context.ts";
 import { buildImage, type BuildRecord } from "../build/image/build.ts";
-import { abortReason } from "./deadline.ts";
-import { authorizedKeyYaml, driveOverSsh, runKeyPair } from "./ssh-drive.ts";
 import { ConsoleWatcher } from "../drivers/serial/console.ts";
-import { BANNER, CONTAINER_EXIT } from "../drivers/serial/patterns.ts";
 import { applyAllowances } from "../drivers/serial/kernel-allow.ts";
+import { findDriver } from "../drivers/index.ts";
+import type { DriverContext, DriverSession } from "../drivers/types.ts";
 import type { KernelAllow } from "../cases/types.ts";
-import type { CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
+import type { AttemptContext, CellExecutor, DriveResult, MachineInfo } from "./executor.ts";
 
 const MINUTE = 60_000;
 
@@ -35,13 +33,9 @@ export function imageExecutor(): CellExecutor {
   let build: BuildRecord | undefined;
   let machine: BootedMachine | undefined;
   let watcher: ConsoleWatcher | undefined;
-  const exits: string[] = [];
-  let consoleEnded: Promise<unknown> = Promise.resolve();
-  let key: { privateKeyPath: string; publicKey: string } | undefined;
+  let session: DriverSession | undefined;
   let disks: string[] = [];
   let kernelAllow: readonly KernelAllow[] = [];
-  // Where the platform has no results channel, the init prefixes result lines on the console with this.
-  const marker = randomBytes(6).toString("hex");
 
   return {
     async build(context) {
@@ -52,11 +46,15 @@ export function imageExecutor(): CellExecutor {
           exitCode: 2,
           hint: "add test.yml or set image: in case.yml",
         });
-      const files = [image];
-      if (cell.testCase.driver === "ssh") {
-        key = await runKeyPair(join(context.cellDir, "..", "..", ".."));
-        files.push(await authorizedKeyYaml(context.cellDir, key.publicKey));
-      }
+      const driver = findDriver(cell.testCase.driver);
+      const unsupported = driver.unsupported?.(cell.testCase, cell.platform);
+      if (unsupported)
+        throw inputError("EDRIVER", unsupported, {
+          at: { file: cell.testCase.files.caseFile ?? cell.testCase.dir },
+          hint: `exclude platform ${cell.platform} in case.yml, or drive the case another way`,
+        });
+      session = driver.session(cell.testCase);
+      const files = [image, ...(await session.imageFiles(driverContext(context)))];
       const format = diskFormat(platformOf(context));
       build = await buildImage({
         files,
@@ -74,50 +72,35 @@ export function imageExecutor(): CellExecutor {
 
     async boot(context) {
       const { cell } = context;
+      const driving = session as DriverSession;
       kernelAllow = cell.testCase.kernelAllow ?? [];
       const dir = join(context.cellDir, "image");
       disks = await blankDisks(context.cellDir, cell.testCase.disks ?? []);
       const platform = platformOf(context);
       const format = diskFormat(platform);
+      const ask = driving.bootAsk(driverContext(context));
       machine = await platform.boot({
         arch: cell.arch,
         image: {
           kernel: join(dir, "image-kernel"),
           initrd: join(dir, "image-initrd.img"),
-          cmdline: `${build?.cmdline ?? ""} harness.marker=${marker}`.trim(),
+          cmdline: `${build?.cmdline ?? ""} ${ask.cmdline ?? ""}`.trim(),
           ...(format ? { disk: join(dir, `image${format.output}`) } : {}),
         },
-        ...(key ? { sshPublicKey: key.publicKey } : {}),
+        ...(ask.sshPublicKey ? { sshPublicKey: ask.sshPublicKey } : {}),
         disks,
-        ...(cell.testCase.results === "console" ? { resultsChannel: false } : {}),
+        ...(ask.resultsChannel === false ? { resultsChannel: false } : {}),
         memoryMiB: cell.testCase.memoryMiB ?? 512,
         cpus: cell.testCase.cpus ?? 1,
-        ...(cell.testCase.driver === "ssh" ? { forwardPorts: [22] } : {}),
+        ...(ask.forwardPorts ? { forwardPorts: ask.forwardPorts } : {}),
         stateDir: context.cellDir,
         signal: context.signal,
       });
-      const booted = machine;
       watcher = new ConsoleWatcher(
-        booted.console,
+        machine.console,
         context.console,
         cell.testCase.timeouts.silenceMs ?? DEFAULT_SILENCE_MS,
       );
-      booted.results?.on("data", (chunk: Buffer) => {
-        watcher?.touch();
-        // The first complete line is the guest's first result: the benchmark's time to first result.
-        if (chunk.includes(0x0a)) watcher?.markResult();
-        context.results.write(chunk.toString("utf8"), watcher?.elapsedMs());
-      });
-      consoleEnded = new Promise((resolve) => booted.console.once("close", resolve));
-      if (!booted.results) {
-        const prefix = `@@harness-results:${marker}@@ `;
-        watcher.onLine((line) => {
-          const at = line.indexOf(prefix);
-          if (at < 0) return;
-          watcher?.markResult();
-          context.results.write(`${line.slice(at + prefix.length)}\n`, watcher?.elapsedMs());
-        });
-      }
       const watching = watcher;
       let stage = watching.stage;
       context.onStage?.(cell, stage);
@@ -126,78 +109,18 @@ export function imageExecutor(): CellExecutor {
         stage = watching.stage;
         context.onStage?.(cell, stage);
       });
-      watcher.onLine((line) => {
-        const match = CONTAINER_EXIT.exec(line);
-        if (match && match[3] !== "0")
-          exits.push(`${match[1]} container ${match[2]} exited ${match[3]}`);
-      });
-      const timeoutMs =
-        cell.testCase.timeouts.bootMs ?? defaultBootTimeoutMs(cell.arch, booted.accelerator);
-      // A guest gone before its banner must not leave the banner's timer keeping the process alive.
-      const raced = new AbortController();
-      const signal = AbortSignal.any([context.signal, raced.signal]);
-      try {
-        await Promise.race([
-          watcher.waitFor(BANNER, { timeoutMs, signal, what: "harness init banner" }),
-          booted.exited.then((exit) => {
-            throw new HarnessError(
-              "EBOOT",
-              `the guest stopped before its banner (${cell.platform} ${exit.signal ?? `exit ${exit.code}`})`,
-              { hint: `console tail:\n${watcher?.tail(20) ?? ""}` },
-            );
-          }),
-        ]);
-      } finally {
-        raced.abort();
-      }
+      await driving.ready(machine, watching, driverContext(context, machine.accelerator));
     },
 
     async drive(context): Promise<DriveResult> {
       const running = machine as BootedMachine;
-      const console = watcher as ConsoleWatcher;
-      if (context.cell.testCase.driver === "ssh") {
-        const tap = await Promise.race([
-          driveOverSsh(running, context.cell.testCase.sshSteps ?? [], {
-            privateKeyPath: (key as { privateKeyPath: string }).privateKeyPath,
-            user: "root",
-            cellDir: context.cellDir,
-            deadlineMs:
-              context.cell.testCase.timeouts.bootMs ??
-              defaultBootTimeoutMs(context.cell.arch, running.accelerator),
-            signal: context.signal,
-          }),
-          console.failure.then((failure) => Promise.reject(failure)),
-        ]);
-        context.results.write(tap);
-        return { failures: [...exits] };
-      }
-      const aborted = new Promise<never>((_, reject) => {
-        if (context.signal.aborted) reject(abortReason(context.signal));
-        context.signal.addEventListener("abort", () => reject(abortReason(context.signal)), {
-          once: true,
-        });
-      });
-      const exit = await Promise.race([
-        running.exited,
-        console.failure.then((failure) => Promise.reject(failure)),
-        aborted,
-      ]);
-      // A panic just before the machine went away still decides the cell.
-      // The last console lines (container exits, a panic) may still be in the pipe when qemu is gone.
-      await Promise.race([
-        consoleEnded,
-        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
-      ]);
-      if (console.fatalSeen) throw await console.failure;
-      if (exit.code !== 0)
-        throw new HarnessError(
-          "EQEMU",
-          `${context.cell.platform} ended with ${exit.signal ?? `exit code ${exit.code}`}`,
-          {
-            hint: `see ${context.cell.platform === "qemu" ? "qemu.stderr" : `${context.cell.platform}.log`} in the cell folder`,
-          },
-        );
-      return { failures: [...exits] };
+      const driving = session as DriverSession;
+      const outcome = await driving.drive(
+        running,
+        watcher as ConsoleWatcher,
+        driverContext(context, running.accelerator),
+      );
+      return { failures: outcome.failures };
     },
 
     async teardown() {
@@ -211,7 +134,9 @@ export function imageExecutor(): CellExecutor {
     },
 
     kernelFindings() {
-      return watcher ? applyAllowances(watcher.kernelFindings, kernelAllow) : [];
+      if (!watcher) return [];
+      const findings = applyAllowances(watcher.kernelFindings, kernelAllow);
+      return session?.ownFindings ? session.ownFindings(findings) : findings;
     },
 
     machineInfo(): MachineInfo | undefined {
@@ -235,6 +160,21 @@ export function imageExecutor(): CellExecutor {
         commandFile: machine.commandFile ?? "qemu.cmdline",
       };
     },
+  };
+}
+
+// What the driver sees of the attempt; the boot deadline is known once the accelerator is.
+function driverContext(context: AttemptContext, accelerator = "tcg"): DriverContext {
+  const { cell } = context;
+  return {
+    testCase: cell.testCase,
+    arch: cell.arch,
+    platform: cell.platform,
+    cellDir: context.cellDir,
+    runDir: join(context.cellDir, "..", "..", ".."),
+    signal: context.signal,
+    results: context.results,
+    bootTimeoutMs: cell.testCase.timeouts.bootMs ?? defaultBootTimeoutMs(cell.arch, accelerator),
   };
 }
 

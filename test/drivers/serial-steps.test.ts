@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { ConsoleCursor, ExpectMissed } from "../../harness/drivers/serial/steps/cursor.ts";
+
+const never = new AbortController().signal;
+
+describe("scripted console steps: the expect cursor", () => {
+  it("matches a prompt that has no newline, with a shell's terminal query after it", async () => {
+    const stream = new PassThrough();
+    const cursor = new ConsoleCursor(stream);
+    stream.write("motd\r\n[shell]# \x1b[6");
+    setTimeout(() => stream.write("n"), 20);
+    assert.equal(await cursor.expect(/\[shell\]# $/, 1000, never), "[shell]# ");
+  });
+
+  it("matches only output after the previous match", async () => {
+    const stream = new PassThrough();
+    const cursor = new ConsoleCursor(stream);
+    stream.write("# echo a\r\na\r\n# ");
+    await cursor.expect(/# $/, 1000, never);
+    await assert.rejects(cursor.expect(/\na\n/, 100, never), ExpectMissed);
+    stream.write("echo b\r\nb\r\n# ");
+    assert.equal(await cursor.expect(/\nb\n/, 1000, never), "\nb\n");
+  });
+
+  it("gives up at the step's deadline, saying so", async () => {
+    const stream = new PassThrough();
+    const cursor = new ConsoleCursor(stream);
+    stream.write("login: ");
+    await assert.rejects(cursor.expect(/Welcome/, 200, never), /not seen within 0\.2s/);
+  });
+});
