@@ -51,6 +51,8 @@ export interface BootAsk {
 export interface DriveOutcome {
   /** Failures outside the results, e.g. an onboot container that exited non-zero. */
   failures: string[];
+  /** Where results had to come from, when a guest that reports none must fail (see judge()). */
+  resultsRequired?: string;
 }
 
 /** One attempt's use of a driver: made fresh per attempt, it may keep state between phases. */

@@ -120,7 +120,12 @@ export function imageExecutor(): CellExecutor {
         watcher as ConsoleWatcher,
         driverContext(context, running.accelerator),
       );
-      return { failures: outcome.failures };
+      return {
+        failures: outcome.failures,
+        ...(outcome.resultsRequired === undefined
+          ? {}
+          : { resultsRequired: outcome.resultsRequired }),
+      };
     },
 
     async teardown() {
