@@ -13,6 +13,10 @@ export async function readYamlText(
 ): Promise<{ text: string; error?: never } | { text?: never; error: HarnessError }> {
   const at = { file, line: 1, column: 1 };
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error && info.code === "ENOENT") {
+    const hint = "check the path";
+    return { error: inputError("ENOTFOUND", `file not found: ${file}`, { at, hint }) };
+  }
   if (info instanceof Error || !info.isFile()) {
     const what = info instanceof Error ? (info.code ?? info.message) : "not a regular file";
     const hint = "make it a YAML file (a folder or a missing file cannot be read)";

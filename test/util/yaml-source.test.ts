@@ -67,10 +67,13 @@ describe("YAML sources", () => {
   });
 
   it("refuses a folder or a missing file where a YAML file should be, as bad input", async () => {
-    for (const path of [dir, join(dir, "missing.yml")]) {
+    for (const [path, code] of [
+      [dir, "EREAD"],
+      [join(dir, "missing.yml"), "ENOTFOUND"],
+    ] as const) {
       const { source, errors } = await readYaml(path);
       assert.equal(source, undefined);
-      assert.equal(errors[0]?.code, "EREAD");
+      assert.equal(errors[0]?.code, code);
       assert.equal(errors[0]?.exitCode, 2);
       assert.equal(errors[0]?.at?.file, path);
     }

@@ -36,6 +36,10 @@ export async function parseImageFile(file: string, origins: Origins): Promise<Pa
   const read = await readYaml(file).catch((error: unknown) => ({ error }));
   if ("error" in read) return { ...empty, errors: [unreadable(file, read.error)] };
   const { source, errors } = read;
+  // A missing image file is named as one, with the hint for cases.
+  if (!source && errors[0]?.code === "ENOTFOUND") {
+    return { ...empty, errors: [unreadable(file, { code: "ENOENT" })] };
+  }
   if (!source) return { ...empty, errors };
   if (source.value === null || source.value === undefined) {
     const at = { file, line: 1, column: 1 };
