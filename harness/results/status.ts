@@ -84,10 +84,11 @@ function failureReasons(outcome: AttemptOutcome): string[] {
     ),
   );
   reasons.push(...outcome.tap.planProblems);
+  reasons.push(...(outcome.failures ?? []));
+  // After the failures outside the results: a container that died says more than its silence.
   if (outcome.resultsRequired !== undefined && outcome.tap.format === "none") {
     reasons.push(`no results: nothing was reported on ${outcome.resultsRequired}`);
   }
-  reasons.push(...(outcome.failures ?? []));
   reasons.push(...kernelFailReasons(outcome.kernelFindings ?? []));
   if (outcome.expect) reasons.push(...expectationProblems(outcome.tap, outcome.expect));
   return reasons;
