@@ -57,7 +57,7 @@ describe("serial steps and console drivers with real guests (TCG)", function () 
   for (const arch of ARCHES) {
     it(`logs into a getty on the console and checks two commands' output (${arch})`, async () => {
       const login = cell("login", arch);
-      assert.equal(login.status, "pass", login.reasons.join("\n"));
+      assert.equal(login.status, "pass", `${login.reasons.join("\n")}\n${await tap(login)}`);
       assert.deepEqual(names(login), [
         "pass login prompt",
         'pass send "root"',

@@ -1,6 +1,8 @@
 // The console as an expect script reads it: output since the previous match, prompts included
 // (a prompt has no newline, so whole-line waits would never see it), terminal control sequences
-// left out, each wait with a deadline.
+// left out, each wait with a deadline. The kernel writes its log records onto the same console
+// whenever it likes, even in the middle of a prompt; a pattern that does not match the output as
+// printed is tried again on the output without those records.
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 
@@ -38,11 +40,11 @@ export class ConsoleCursor {
         signal.removeEventListener("abort", onAbort);
       };
       const check = () => {
-        const match = pattern.exec(this.#text);
+        const match = matchAround(pattern, this.#text);
         if (match) {
           done();
-          this.#text = this.#text.slice(match.index + match[0].length);
-          resolve(match[0]);
+          this.#text = this.#text.slice(match.end);
+          resolve(match.text);
         } else if (this.#ended) {
           done();
           reject(new ExpectMissed("the console ended"));
@@ -62,6 +64,34 @@ export class ConsoleCursor {
       check();
     });
   }
+}
+
+/** Kernel log records as the console prints them: a timestamp, the message, the newline. */
+const KERNEL_RECORD = /\[ *\d+\.\d+\] [^\n]*\n/g;
+
+/** Where `pattern` matches `text` as printed or, failing that, `text` without kernel records. */
+export function matchAround(
+  pattern: RegExp,
+  text: string,
+): { text: string; end: number } | undefined {
+  const printed = pattern.exec(text);
+  if (printed) return { text: printed[0], end: printed.index + printed[0].length };
+  const kept: { from: number; to: number; at: number }[] = [];
+  let clean = "";
+  let from = 0;
+  for (const record of text.matchAll(KERNEL_RECORD)) {
+    kept.push({ from, to: record.index, at: clean.length });
+    clean += text.slice(from, record.index);
+    from = record.index + record[0].length;
+  }
+  if (kept.length === 0) return undefined;
+  kept.push({ from, to: text.length, at: clean.length });
+  clean += text.slice(from);
+  const match = pattern.exec(clean);
+  if (!match) return undefined;
+  const end = match.index + match[0].length;
+  const piece = kept.find((k) => end <= k.at + (k.to - k.from)) ?? kept[kept.length - 1];
+  return { text: match[0], end: piece ? piece.from + (end - piece.at) : text.length };
 }
 
 // Terminal control sequences (a shell's cursor-position query after its prompt, colours) and
