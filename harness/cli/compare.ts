@@ -6,7 +6,7 @@ import { compareWithHistory } from "../results/compare.ts";
 import { comparisonJson, comparisonMarkdown } from "../results/compare-report.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import type { Command } from "./command.ts";
-import { compareInputs } from "./compare-sources.ts";
+import { compareInputs, HISTORY_FLAGS } from "./compare-sources.ts";
 
 /** `harness compare BASELINE.. CURRENT | --history DIR CURRENT | --logs-repo URL CURRENT`. */
 export const compareCommand: Command = {
@@ -16,31 +16,7 @@ export const compareCommand: Command = {
   usage:
     "harness compare BASELINE_RUN_DIR.. CURRENT_RUN_DIR | --history LOGS_DIR CURRENT_RUN_DIR | --logs-repo URL [--match GLOB] CURRENT_RUN_DIR [--window N] [--json FILE] [--markdown FILE]",
   flags: [
-    {
-      name: "history",
-      type: "string",
-      valueName: "LOGS_DIR",
-      description: "earlier runs: every run folder in LOGS_DIR (e.g. logs/)",
-    },
-    {
-      name: "logs-repo",
-      type: "string",
-      valueName: "URL",
-      description: "earlier runs: the newest published runs of the logs repository",
-    },
-    {
-      name: "match",
-      type: "string",
-      valueName: "GLOB",
-      description: 'with --logs-repo: only runs whose id matches (default "*"), e.g. "nightly-*"',
-    },
-    {
-      name: "window",
-      type: "integer",
-      valueName: "N",
-      description:
-        "judge flakiness and history over the last N runs, this one included (default 14)",
-    },
+    ...HISTORY_FLAGS,
     {
       name: "json",
       type: "string",
@@ -52,12 +28,6 @@ export const compareCommand: Command = {
       type: "string",
       valueName: "FILE",
       description: "also write the Markdown (e.g. for a GitHub job summary)",
-    },
-    {
-      name: "config",
-      type: "string",
-      valueName: "FILE",
-      description: "the harness config file with publish: settings (default: harness.yml)",
     },
   ],
   async run(args, io) {

@@ -1,10 +1,11 @@
 // harness confirm: the nightly's rule that a regression counts only when it fails again. Each cell
-// that passed in the baseline and fails now is re-run N times; a pass on any re-run makes it flaky.
+// that regressed (judged against its last judged earlier run: the baseline, or the history's) is
+// re-run N times; a pass on any re-run makes it flaky.
 import { dirname, resolve } from "node:path";
 import { shownPath } from "../util/shown-path.ts";
 import { hostInfo, hostLabels } from "../cases/host-labels.ts";
 import { EXIT, inputError } from "../errors.ts";
-import { compareRuns, type CellDiff } from "../results/compare.ts";
+import { compareWithHistory, type CellDiff } from "../results/compare.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { readRunRecord } from "../report/report.ts";
 import { applyConfirmation } from "../run/confirm.ts";
@@ -13,22 +14,25 @@ import { executeRun } from "../run/run.ts";
 import { parseArgs, type ParsedArgs } from "./args.ts";
 import type { Command, CommandIo } from "./command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
+import { earlierRuns, HISTORY_FLAGS } from "./compare-sources.ts";
 import { runCommand } from "./run.ts";
 import { planRun } from "./run-plan.ts";
 
-/** `harness confirm RUN_DIR --baseline RUN_DIR [--times N]`. */
+/** `harness confirm RUN_DIR --baseline RUN_DIR | --history DIR | --logs-repo URL [--times N]`. */
 export const confirmCommand: Command = {
   name: "confirm",
   summary:
     "Re-run a run's regressions N times; those that pass once become flaky (rewrites RUN_DIR)",
-  usage: "harness confirm RUN_DIR --baseline RUN_DIR [--times N] [--parallel N] [--timeout D]",
+  usage:
+    "harness confirm RUN_DIR --baseline RUN_DIR | --history LOGS_DIR | --logs-repo URL [--match GLOB] [--times N] [--parallel N] [--timeout D]",
   flags: [
     {
       name: "baseline",
       type: "string",
       valueName: "RUN_DIR",
-      description: "the earlier run that decides what regressed (required)",
+      description: "the one earlier run that decides what regressed",
     },
+    ...HISTORY_FLAGS,
     { name: "times", type: "string", valueName: "N", description: "re-runs per cell (default 3)" },
     CASES_FLAG,
     LABELS_FLAG,
@@ -48,19 +52,22 @@ export const confirmCommand: Command = {
     },
   ],
   async run(args, io) {
-    const baselineArg = args.string("baseline");
-    if (args.positionals.length !== 1 || baselineArg === undefined) {
-      throw inputError("EUSAGE", "harness confirm takes one run folder and --baseline RUN_DIR", {
-        hint: "e.g. harness confirm logs/nightly-2 --baseline baseline --times 3",
+    if (args.positionals.length !== 1) {
+      throw inputError("EUSAGE", "harness confirm takes one run folder", {
+        hint: "e.g. harness confirm logs/nightly-2 --history logs --times 3",
       });
     }
     const times = args.integer("times", 1, 10) ?? 3;
     const runDir = resolve(io.cwd, args.positionals[0] as string);
     const run = await readRunRecord(runDir);
-    const baseline = await readRunRecord(resolve(io.cwd, baselineArg), "--baseline");
-    const regressions = compareRuns(baseline, run).regressions;
+    const history = await earlierRuns(args, io, run, "harness confirm");
+    if (history.earlier.length === 0) {
+      io.stdout.write(`no earlier complete run in ${history.source}; nothing to confirm\n`);
+      return EXIT.ok;
+    }
+    const regressions = compareWithHistory(history.earlier, run, history.window).regressions;
     if (regressions.length === 0) {
-      io.stdout.write(`no regressions since ${baseline.runId}; nothing to confirm\n`);
+      io.stdout.write(`no regressions against ${history.source}; nothing to confirm\n`);
       return EXIT.ok;
     }
     io.stdout.write(

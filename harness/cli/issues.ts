@@ -1,20 +1,21 @@
 // harness issues: the nightly's regressions as GitHub issues, one per cell, closed once it passes.
 import { resolve } from "node:path";
 import { EXIT, HarnessError, inputError } from "../errors.ts";
-import { compareRuns } from "../results/compare.ts";
+import { compareWithHistory } from "../results/compare.ts";
 import { githubToken, parseRepoSlug } from "../publish/github-args.ts";
 import { readRunRecord } from "../report/report.ts";
 import { createRedact } from "../util/redact.ts";
 import type { Command } from "./command.ts";
+import { earlierRuns, HISTORY_FLAGS } from "./compare-sources.ts";
 
 const DEFAULT_LABEL = "harness-regression";
 
-/** `harness issues RUN_DIR [--baseline RUN_DIR] --github OWNER/REPO [--label L]`. */
+/** `harness issues RUN_DIR [--baseline RUN_DIR | --history DIR | --logs-repo URL] --github OWNER/REPO`. */
 export const issuesCommand: Command = {
   name: "issues",
   summary: "Open, update and close one GitHub issue per regressed cell (after harness confirm)",
   usage:
-    "harness issues RUN_DIR [--baseline RUN_DIR] --github OWNER/REPO [--label L] [--github-api-url URL]",
+    "harness issues RUN_DIR [--baseline RUN_DIR | --history LOGS_DIR | --logs-repo URL [--match GLOB]] --github OWNER/REPO [--label L] [--github-api-url URL]",
   flags: [
     {
       name: "baseline",
@@ -22,6 +23,7 @@ export const issuesCommand: Command = {
       valueName: "RUN_DIR",
       description: "the previous run: cells passing there and failing now get an issue",
     },
+    ...HISTORY_FLAGS,
     {
       name: "github",
       type: "string",
@@ -51,12 +53,17 @@ export const issuesCommand: Command = {
     const target = parseRepoSlug(repoArg);
     const token = githubToken(io.env);
     const run = await readRunRecord(resolve(io.cwd, args.positionals[0] as string));
-    const baselineArg = args.string("baseline");
-    const baseline =
-      baselineArg === undefined
+    // Without earlier runs there is nothing new to report, but the issues of cells passing now close.
+    const history =
+      args.string("baseline") === undefined &&
+      args.string("history") === undefined &&
+      args.string("logs-repo") === undefined
         ? undefined
-        : await readRunRecord(resolve(io.cwd, baselineArg), "--baseline");
-    const regressions = baseline ? compareRuns(baseline, run).regressions : [];
+        : await earlierRuns(args, io, run, "harness issues");
+    const regressions =
+      history && history.earlier.length > 0
+        ? compareWithHistory(history.earlier, run, history.window).regressions
+        : [];
     const redact = createRedact(io.env);
     const baseUrl = args.string("github-api-url");
     if (baseUrl !== undefined && !/^https?:\/\/[^/?#]+/.test(baseUrl)) {
@@ -83,7 +90,6 @@ export const issuesCommand: Command = {
       { ...target, label: args.string("label") ?? DEFAULT_LABEL, redact },
       regressions,
       run,
-      baseline?.runId,
     ).catch((error: unknown) => {
       throw asGitHubError(error, repoArg);
     });

@@ -1,5 +1,7 @@
 // What the regression issues say: a stable title per cell, a body with a hidden marker naming the
-// cell (how the issue is found again), and the comments for a repeat failure and for a fix.
+// cell (how the issue is found again), the run it last passed in and what changed since, and the
+// comments for a repeat failure and for a fix.
+import { describeChange } from "../results/attribution.ts";
 import type { CellDiff } from "../results/compare.ts";
 import type { Redact } from "../util/redact.ts";
 
@@ -7,9 +9,8 @@ import type { Redact } from "../util/redact.ts";
 const BODY_LIMIT = 60_000;
 const MARKER = /<!-- harness-cell: (\S+) -->/;
 
-/** The runs an issue talks about. */
+/** The run an issue talks about. */
 export interface IssueRuns {
-  baselineRunId?: string;
   currentRunId: string;
   currentUrl?: string;
 }
@@ -26,7 +27,7 @@ export function issueTitle(cell: CellDiff): string {
 
 /** The body of a new issue for a confirmed regression. */
 export function issueBody(cell: CellDiff, runs: IssueRuns, redact: Redact): string {
-  const since = runs.baselineRunId ? ` (it passed in \`${runs.baselineRunId}\`)` : "";
+  const since = cell.lastGoodRunId ? ` (it last passed in \`${cell.lastGoodRunId}\`)` : "";
   const lines = [
     `<!-- harness-cell: ${cell.key} -->`,
     `\`${cell.key}\` fails in nightly run ${runLink(runs)}${since}; re-runs confirmed it.`,
@@ -36,6 +37,7 @@ export function issueBody(cell: CellDiff, runs: IssueRuns, redact: Redact): stri
     `- status: ${cell.after ?? "unknown"}`,
     ...(cell.logsUrl ? [`- logs: ${cell.logsUrl}`] : []),
     "",
+    ...whatChanged(cell),
     ...whyAndHow(cell),
     "This issue is kept by the nightly workflow (`harness issues`): a later failure adds a comment, a",
     "later nightly where the cell passes closes it.",
@@ -49,6 +51,7 @@ export function againComment(cell: CellDiff, runs: IssueRuns, redact: Redact): s
     `Fails again in nightly run ${runLink(runs)} (${cell.after ?? "failing"}).`,
     ...(cell.logsUrl ? ["", `Logs: ${cell.logsUrl}`] : []),
     "",
+    ...whatChanged(cell),
     ...whyAndHow(cell),
   ];
   return fit(redact(lines.join("\n")));
@@ -57,6 +60,23 @@ export function againComment(cell: CellDiff, runs: IssueRuns, redact: Redact): s
 /** The comment when a later nightly passes the cell and the issue is closed. */
 export function passedComment(runs: IssueRuns, redact: Redact): string {
   return fit(redact(`Passes in nightly run ${runLink(runs)}; closing.`));
+}
+
+// The tests that newly fail and the inputs that differ from the run where the cell last passed.
+function whatChanged(cell: CellDiff): string[] {
+  const tests = (cell.tests?.regressions ?? []).slice(0, 20).map((t) => `- \`${t}\``);
+  const lines = tests.length > 0 ? ["Newly failing tests:", "", ...tests, ""] : [];
+  if (cell.lastGoodRunId === undefined || cell.changes === undefined) return lines;
+  const changes = cell.changes.map((c) => `- ${describeChange(c)}`);
+  return [
+    ...lines,
+    `What changed since \`${cell.lastGoodRunId}\`:`,
+    "",
+    ...(changes.length > 0
+      ? changes
+      : ["- no recorded input (kernel, image, harness, case) changed"]),
+    "",
+  ];
 }
 
 function whyAndHow(cell: CellDiff): string[] {

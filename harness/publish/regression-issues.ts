@@ -41,12 +41,10 @@ export async function syncRegressionIssues(
   sync: IssueSync,
   regressions: readonly CellDiff[],
   current: RunRecord & { logsUrl?: string },
-  baselineRunId?: string,
 ): Promise<IssueAction[]> {
   const runs: IssueRuns = {
     currentRunId: current.runId,
     ...(current.logsUrl === undefined ? {} : { currentUrl: current.logsUrl }),
-    ...(baselineRunId === undefined ? {} : { baselineRunId }),
   };
   const known = await knownIssues(client, sync);
   const actions: IssueAction[] = [];

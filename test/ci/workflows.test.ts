@@ -61,7 +61,7 @@ describe("the GitHub Actions workflows", function () {
 
   it("pr.yml: runs on pull requests, and its required check merges every shard even after failures", async () => {
     const workflow = parse(await workflowText("pr.yml")) as Json;
-    assert.deepEqual(Object.keys(workflow.on as Json), ["pull_request"]);
+    assert.deepEqual(Object.keys(workflow.on as Json), ["pull_request", "workflow_call"]);
     const jobs = workflow.jobs as Record<string, Json>;
     const summaries = Object.values(jobs).filter((j) => j.name === "harness/summary");
     assert.equal(summaries.length, 1, "one job is the harness/summary check");
@@ -84,7 +84,11 @@ describe("the GitHub Actions workflows", function () {
 
   it("nightly.yml: runs on a schedule and by hand, and confirms before it compares and reports", async () => {
     const workflow = parse(await workflowText("nightly.yml")) as Json;
-    assert.deepEqual(Object.keys(workflow.on as Json).sort(), ["schedule", "workflow_dispatch"]);
+    assert.deepEqual(Object.keys(workflow.on as Json).sort(), [
+      "schedule",
+      "workflow_call",
+      "workflow_dispatch",
+    ]);
     const jobs = workflow.jobs as Record<string, Json>;
     const last = Object.values(jobs).find(
       (j) => String(j.needs) !== "plan" && j.needs !== undefined,
@@ -92,7 +96,6 @@ describe("the GitHub Actions workflows", function () {
     assert.deepEqual(subcommands(last), [
       "matrix",
       "merge",
-      "fetch-run",
       "confirm",
       "compare",
       "publish",
@@ -100,6 +103,52 @@ describe("the GitHub Actions workflows", function () {
     ]);
     assert.deepEqual(last.permissions, { contents: "read", issues: "write" });
   });
+
+  for (const name of ["pr.yml", "nightly.yml"]) {
+    it(`${name}: callable from another repository, every job running the harness it names`, async () => {
+      const workflow = parse(await workflowText(name)) as Json;
+      const call = (workflow.on as Json).workflow_call as Json;
+      assert.ok(call, "on: workflow_call");
+      for (const input of ["harness-repository", "harness-ref", "cases", "preset", "shards"])
+        assert.ok(input in (call.inputs as Json), `input ${input}`);
+      const env = workflow.env as Record<string, string>;
+      assert.match(
+        env.HARNESS_REPOSITORY ?? "",
+        /inputs\.harness-repository \|\| github\.repository/,
+      );
+      assert.match(env.CASES ?? "", /inputs\.cases/);
+      for (const [id, job] of Object.entries(workflow.jobs as Record<string, Json>)) {
+        const steps = job.steps as Json[];
+        const scripts = steps
+          .filter((st) => typeof st.run === "string")
+          .map((st) => st.run as string);
+        if (!scripts.some((r) => harnessCommandLines(r).length > 0)) continue;
+        const harnessCheckout = steps.find(
+          (st) => (st.with as Json | undefined)?.path === ".harness",
+        );
+        assert.deepEqual(
+          harnessCheckout?.with,
+          {
+            repository: "${{ env.HARNESS_REPOSITORY }}",
+            ref: "${{ env.HARNESS_REF }}",
+            path: ".harness",
+          },
+          `${id}: the harness checked out beside the caller's code`,
+        );
+        for (const script of scripts) {
+          assert.doesNotMatch(
+            script,
+            /(^|[^\w./])(\.\/)?(bin\/harness|setup)\b(?![.-])/m,
+            `${id}: the caller's bin/harness or setup: ${script}`,
+          );
+          for (const line of harnessCommandLines(script).filter((l) =>
+            ["matrix", "run"].includes(l.subcommand),
+          ))
+            assert.ok(line.flags.includes("--cases"), `${id}: ${line.subcommand} without --cases`);
+        }
+      }
+    });
+  }
 
   it(`${REUSABLE}: callable, each shard runs the repository's action, one job merges them all`, async () => {
     const workflow = parse(await workflowText(REUSABLE)) as Json;

@@ -170,7 +170,7 @@ describe("the nightly: confirm, compare, issues", function () {
     );
     assert.match(
       opened.body ?? "",
-      /fails in nightly run `nightly-2` \(it passed in `nightly-1`\); re-runs confirmed it/,
+      /fails in nightly run `nightly-2` \(it last passed in `nightly-1`\); re-runs confirmed it/,
     );
     assert.match(opened.body ?? "", /regression confirmed: failed 3 of 3 re-runs/);
     assert.match(opened.body ?? "", /```sh\nnpx harness run fixtures\.outcomes\.fail /);
@@ -201,6 +201,70 @@ describe("the nightly: confirm, compare, issues", function () {
       reopened.stdout,
       new RegExp(`issue #${issue.number} reopened: .*\\n.*issue #${issue.number} commented: `),
     );
+  });
+
+  it("judges each cell against the last run that judged it, and says what changed since it passed", async () => {
+    // Two nights ago the cell passed on an older kernel; last night it was an infrastructure error.
+    const history = await tempDir("harness-nightly-history-");
+    const kernel = (version: string) => ({
+      package: "linux-image-6.1.0-cloud-amd64",
+      version,
+      release: "6.1.0-cloud-amd64",
+      source: "debian:bookworm",
+    });
+    const plant = async (runId: string, day: number, change: (r: RunRecord) => void) => {
+      await cp(tonight, join(history, runId), { recursive: true });
+      await rewrite(join(history, runId), (r) => {
+        r.runId = runId;
+        r.startedAt = `2026-12-0${day}T02:17:00.000Z`;
+        const cell = r.cells.find((c) => c.id === key("outcomes.fail"));
+        for (const attempt of cell?.attempts ?? [])
+          attempt.machine = { accelerator: "tcg", kernel: kernel("6.1.158-1") };
+        change(r);
+      });
+    };
+    const cellOf = (r: RunRecord) => r.cells.find((c) => c.id === key("outcomes.fail"));
+    await plant("nightly-a", 1, (r) => {
+      setStatus(r, "outcomes.fail", "pass");
+      for (const attempt of cellOf(r)?.attempts ?? [])
+        attempt.machine = { accelerator: "tcg", kernel: kernel("6.1.153-1") };
+    });
+    await plant("nightly-b", 2, (r) => {
+      const cell = cellOf(r);
+      if (cell) cell.status = "error";
+    });
+    await plant("nightly-c", 3, () => {});
+    const current = join(history, "nightly-c");
+    const [issue] = issueOf("outcomes.fail");
+    assert.ok(issue);
+    const comments = issue.comments.length;
+
+    const againstLastNight = await issues(current, "--baseline", join(history, "nightly-b"));
+    assert.equal(againstLastNight.exitCode, 0, againstLastNight.stderr);
+    assert.equal(issue.comments.length, comments, "an error last night decides nothing");
+
+    const againstHistory = await issues(current, "--history", history);
+    assert.equal(againstHistory.exitCode, 0, againstHistory.stderr);
+    assert.equal(issue.comments.length, comments + 1);
+    const comment = issue.comments.at(-1) ?? "";
+    assert.match(comment, /^Fails again in nightly run `nightly-c` \(fail\)/);
+    assert.match(
+      comment,
+      /What changed since `nightly-a`:\n\n- kernel 6\.1\.153-1 → 6\.1\.158-1\n/,
+    );
+
+    const both = await issues(current, "--history", history, "--baseline", tonight);
+    assert.equal(both.exitCode, 2);
+    assert.match(both.stderr, /takes --baseline or a history, not both/);
+    const confirmed = await harness(["confirm", current, "--history", history, "--times", "1"], {
+      env: { FIXTURE_SCRATCH: scratch },
+    });
+    assert.equal(confirmed.exitCode, 1, confirmed.stderr);
+    assert.match(confirmed.stdout, /re-running 1 regressed cell 1 times each/);
+    assert.match(confirmed.stdout, /1 of 1 regressions confirmed/);
+    const confirmAlone = await harness(["confirm", current]);
+    assert.equal(confirmAlone.exitCode, 2);
+    assert.match(confirmAlone.stderr, /needs the earlier runs: --baseline RUN_DIR, --history/);
   });
 
   it("closes the issue when a later nightly passes the cell", async () => {
