@@ -64,6 +64,8 @@ export interface BootedMachine extends AsyncDisposable {
   commandLine: readonly string[];
   /** The file in the cell folder that holds that command line, when the platform writes one. */
   commandFile?: string;
+  /** The file in the cell folder that holds the platform's own output (qemu's stderr, a log). */
+  logFile?: string;
   /** The runner host it runs on (user@host:port) when that is not this host. */
   runner?: string;
   /** Settles when the guest is gone. */
@@ -80,6 +82,8 @@ export interface Platform {
   readonly summary: string;
   readonly arches: readonly Arch[];
   readonly formats: readonly ImageFormat[];
+  /** Why the guest's console takes no input here, on a platform where it takes none. */
+  readonly noConsoleInput?: string;
   /** Checks, for real, whether the platform works on this host. */
   probe(options: { signal?: AbortSignal; cacheDir?: string }): Promise<ProbeResult>;
   /** Boots an image; the returned machine is running (its console may still be silent). */

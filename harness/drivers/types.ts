@@ -14,6 +14,8 @@ export interface DrivenMachine {
   forwarded: ReadonlyMap<number, { host: string; port: number }>;
   accelerator: string;
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** The file in the cell folder with the platform's own output, when it writes one. */
+  logFile?: string;
   sendToConsole(text: string): void;
 }
 
@@ -73,12 +75,19 @@ export interface DriverSession {
   ownFindings?(findings: KernelFindingRecord[]): KernelFindingRecord[];
 }
 
+/** What a driver may ask of the platform a case would run on. */
+export interface PlatformTraits {
+  readonly name: string;
+  /** Why the guest's console takes no input there, on a platform where it takes none. */
+  readonly noConsoleInput?: string;
+}
+
 /** A way of driving a booted guest, named by `driver:` in case.yml. */
 export interface Driver {
   readonly name: string;
   readonly summary: string;
   /** Why the driver cannot drive this case on this platform, or undefined when it can. */
-  unsupported?(testCase: TestCase, platform: string): string | undefined;
+  unsupported?(testCase: TestCase, platform: PlatformTraits): string | undefined;
   /** A fresh session for one attempt. */
   session(testCase: TestCase): DriverSession;
 }

@@ -49,7 +49,7 @@ export interface MachineInfo {
   accelerator: string;
   /** The kernel booted: its package and exact version, where it came from, its binary's sha256. */
   kernel?: { package: string; version: string; release: string; source?: string; sha256?: string };
-  /** Milliseconds from qemu start to each boot stage. */
+  /** Milliseconds from the machine's start to each boot stage. */
   stagesMs?: Record<string, number>;
   /** The file holding the exact command line, relative to the cell folder. */
   commandFile?: string;

@@ -47,7 +47,7 @@ export function imageExecutor(): CellExecutor {
           hint: "add test.yml or set image: in case.yml",
         });
       const driver = findDriver(cell.testCase.driver);
-      const unsupported = driver.unsupported?.(cell.testCase, cell.platform);
+      const unsupported = driver.unsupported?.(cell.testCase, platformOf(context));
       if (unsupported)
         throw inputError("EDRIVER", unsupported, {
           at: { file: cell.testCase.files.caseFile ?? cell.testCase.dir },
@@ -162,7 +162,7 @@ export function imageExecutor(): CellExecutor {
             }
           : {}),
         ...(watcher ? { stagesMs: { ...watcher.stageTimesMs } } : {}),
-        commandFile: machine.commandFile ?? "qemu.cmdline",
+        ...(machine.commandFile ? { commandFile: machine.commandFile } : {}),
       };
     },
   };

@@ -42,6 +42,7 @@ export function createGcpPlatform(
     summary: SUMMARY,
     arches: ["x86_64"],
     formats: ["gcp"],
+    noConsoleInput: NO_CONSOLE_INPUT,
     probe: (probeOptions) => probeApi(api, settings, probeOptions.signal),
     async boot(request: BootRequest): Promise<BootedMachine> {
       const tarball = request.image.disk;
@@ -135,12 +136,17 @@ async function probeApi(
   }
 }
 
+/** Why a case with scripted console steps cannot run here. */
+const NO_CONSOLE_INPUT =
+  "Compute Engine takes console input only through its interactive serial console";
+
 /** The registry's entry: configured from the environment; `harness run` makes one per run. */
 export const gcpPlatform: Platform = {
   name: "gcp",
   summary: SUMMARY,
   arches: ["x86_64"],
   formats: ["gcp"],
+  noConsoleInput: NO_CONSOLE_INPUT,
   async probe(options): Promise<ProbeResult> {
     let settings: GcpSettings;
     try {

@@ -93,6 +93,7 @@ export async function startHyperkit(
       accelerator: "hvf",
       commandLine: argv,
       commandFile: COMMAND_FILE,
+      logFile: "hyperkit.log",
       exited,
       sendToConsole: (text: string) => consolePort.write(text),
       stop,

@@ -104,6 +104,8 @@ export async function startQemu(
     forwarded,
     accelerator,
     commandLine: argv,
+    commandFile: "qemu.cmdline",
+    logFile: "qemu.stderr",
     exited,
     sendToConsole: (text: string) => void child.stdin?.write(text),
     stop,

@@ -122,6 +122,7 @@ export async function startRemoteMachine(start: RemoteStart): Promise<BootedMach
     accelerator: start.accelerator,
     commandLine: start.argv,
     commandFile: "qemu.cmdline",
+    logFile: "qemu.stderr",
     runner: connection.name,
     exited,
     sendToConsole: (text: string) => void main.write(text),

@@ -47,6 +47,6 @@ describe("live stages and the report of a real guest that panics (TCG)", functio
       page,
       /<span class="line mark"\s*><i>\s*\d+<\/i> \[\+\s*[\d.]+\] \[\s*[\d.]+\] Kernel panic - not syncing: sysrq triggered crash<\/span/,
     );
-    assert.match(page, /Boot stages \(from qemu start\)/);
+    assert.match(page, /Boot stages \(from the machine's start\)/);
   });
 });

@@ -2,8 +2,7 @@
 // status makes the kernel panic with "Attempted to kill init! exitcode=0x0000NN00" (NN the status);
 // a clean poweroff is status 0.
 import type { DriverSession } from "../types.ts";
-import { guestExit } from "../serial/guest-exit.ts";
-import { HarnessError } from "../../errors.ts";
+import { guestExit, machineEnded } from "../serial/guest-exit.ts";
 import { verdictTap } from "./tap.ts";
 
 /** The kernel's panic when PID 1 exits; its exitcode is the wait status. */
@@ -40,12 +39,7 @@ export function exitStatusSession(): DriverSession {
         if (status === undefined) throw failure;
         initExited = true;
       } else if (exit && exit.code === 0) status = 0;
-      else
-        throw new HarnessError(
-          "EQEMU",
-          `${context.platform} ended with ${exit?.signal ?? `exit code ${exit?.code}`}`,
-          { hint: "see the platform's log in the cell folder" },
-        );
+      else throw machineEnded(context.platform, exit, machine.logFile);
       const name = `guest exit status ${status}`;
       context.results.write(
         verdictTap(

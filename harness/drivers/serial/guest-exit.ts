@@ -39,17 +39,24 @@ export async function cleanExit(
 ): Promise<void> {
   const exit = await guestExit(machine, console, context.signal);
   if (console.fatalSeen) throw await console.failure;
-  if (exit.code !== 0)
-    throw new HarnessError(
-      "EQEMU",
-      `${context.platform} ended with ${exit.signal ?? `exit code ${exit.code}`}`,
-      {
-        hint: `see ${context.platform === "qemu" ? "qemu.stderr" : `${context.platform}.log`} in the cell folder`,
-      },
-    );
+  if (exit.code !== 0) throw machineEnded(context.platform, exit, machine.logFile);
 }
 
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new Error(String(reason));
+}
+
+/** The error for a machine that went away other than by a clean exit, pointing at its log. */
+export function machineEnded(
+  platform: string,
+  exit: GuestExit | undefined,
+  logFile: string | undefined,
+): HarnessError {
+  const how = exit?.signal ?? `exit code ${exit?.code ?? "unknown"}`;
+  return new HarnessError("EMACHINE", `${platform} ended with ${how}`, {
+    hint: logFile
+      ? `see ${logFile} in the cell folder`
+      : `see the ${platform} platform's log in the cell folder`,
+  });
 }

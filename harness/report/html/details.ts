@@ -148,7 +148,7 @@ function reproduceHtml(cell: CellRecord): Html {
     ${
       commandFile
         ? html`<p>
-            The exact qemu command, from the run folder:
+            The exact command that started the guest, from the run folder:
             <code>sh ${cell.dir}/${commandFile}</code>
           </p>`
         : ""

@@ -46,7 +46,7 @@ function stagesHtml(stagesMs: Record<string, number> | undefined): Html {
   const seen = STAGES.filter((stage) => stagesMs[stage] !== undefined);
   if (seen.length === 0) return html``;
   return html`<p class="stages">
-    Boot stages (from qemu start):
+    Boot stages (from the machine's start):
     ${seen.map(
       (stage, index) =>
         html`${index > 0 ? " → " : ""}<span class="stage st-${stage}"

@@ -2,20 +2,15 @@
 // match or types a line, each within its own deadline; every step's outcome is a TAP point.
 // Such images need not carry the harness init, so there is no banner: the first expect is the wait.
 import type { SerialStep } from "../../../cases/types.ts";
-import type { DriverSession } from "../../types.ts";
+import type { DriverSession, PlatformTraits } from "../../types.ts";
 import type { ConsoleWatcher } from "../console.ts";
 import { ConsoleCursor, ExpectMissed } from "./cursor.ts";
 import { stepFailed, stepPassed, stepSkipped, stepsHeader } from "./tap.ts";
 
-/** Platforms whose console takes no input, and why; scripted steps cannot run there. */
-const NO_CONSOLE_INPUT: Readonly<Record<string, string>> = {
-  gcp: "Compute Engine takes console input only through its interactive serial console",
-};
-
 /** Why scripted steps cannot run on `platform`, or undefined when they can. */
-export function stepsUnsupported(platform: string): string | undefined {
-  const why = NO_CONSOLE_INPUT[platform];
-  return why && `scripted console steps cannot run on ${platform}: ${why}`;
+export function stepsUnsupported(platform: PlatformTraits): string | undefined {
+  const why = platform.noConsoleInput;
+  return why && `scripted console steps cannot run on ${platform.name}: ${why}`;
 }
 
 /** A session that runs `steps` on the console. */

@@ -1,0 +1,66 @@
+// Platforms are plug-ins: the code every platform shares (drivers, the run loop, results, reports,
+// cases, the matrix, publishing) names none of them. What differs between platforms is a property
+// of the platform (its command file, its log, whether its console takes input), not a branch on a name.
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { serialDriver } from "../../harness/drivers/serial/index.ts";
+import type { TestCase } from "../../harness/cases/types.ts";
+import { PLATFORMS } from "../../platforms/index.ts";
+import { REPO } from "../helpers/cli.ts";
+
+const SHARED = ["drivers", "run", "results", "report", "cases", "matrix", "publish"];
+
+/** Every .ts file under `dir`. */
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** The code of a TypeScript file without its comments (strings kept). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+}
+
+describe("platform names in shared code", () => {
+  it("the shared folders name no platform and no platform's files or error codes", async () => {
+    const names = PLATFORMS.map((p) => p.name).filter((n) => n !== "remote");
+    const pattern = new RegExp(`\\b(${names.join("|")}|E(${names.join("|").toUpperCase()}))\\b`);
+    const found: string[] = [];
+    let scanned = 0;
+    for (const folder of SHARED) {
+      for (const file of await sources(join(REPO, "harness", folder))) {
+        scanned++;
+        const lines = withoutComments(await readFile(file, "utf8")).split("\n");
+        lines.forEach((line, i) => {
+          if (pattern.test(line)) found.push(`${relative(REPO, file)}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+    assert.ok(scanned > 100, `only ${scanned} files scanned`);
+    assert.deepEqual(found, []);
+  });
+
+  it("the check finds a platform name in code, and not in a comment", () => {
+    const code = withoutComments('// on qemu\nconst hint = "see qemu.stderr"; /* gcp */\n');
+    assert.match(code, /qemu\.stderr/);
+    assert.doesNotMatch(code, /on qemu|gcp/);
+  });
+
+  it("a driver asks the platform whether its console takes input, not for its name", () => {
+    const steps = {
+      serialSteps: [{ name: "prompt", expect: "login: ", timeoutMs: 1000, at: "case.yml" }],
+    } as unknown as TestCase;
+    const refusals = Object.fromEntries(
+      PLATFORMS.map((p) => [p.name, serialDriver.unsupported?.(steps, p)]),
+    );
+    assert.match(refusals.gcp ?? "", /^scripted console steps cannot run on gcp: Compute Engine/);
+    assert.equal(refusals.qemu, undefined);
+    assert.equal(
+      serialDriver.unsupported?.(steps, { name: "custom", noConsoleInput: "write-only UART" }),
+      "scripted console steps cannot run on custom: write-only UART",
+    );
+  });
+});
