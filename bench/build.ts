@@ -4,12 +4,12 @@
 import { execa } from "execa";
 import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
-import type { Arch } from "../harness/cases/types.ts";
-import { buildContext, REPO_ROOT } from "../harness/build/context.ts";
-import { buildImage, type BuildRequest } from "../harness/build/image/build.ts";
-import { chooseKernel } from "../harness/build/image/kernel-source.ts";
-import { fetchDebianKernel } from "../harness/build/kernels/debian.ts";
-import { loadImageConfig } from "../harness/build/yaml/load.ts";
+import type { Arch } from "../harness/arch.ts";
+import { buildContext, REPO_ROOT } from "../harness/builder/context.ts";
+import { buildImage, type BuildRequest } from "../harness/builder/image/build.ts";
+import { chooseKernel } from "../harness/builder/image/kernel-source.ts";
+import { fetchDebianKernel } from "../harness/builder/kernels/debian.ts";
+import { loadImageConfig } from "../harness/builder/yaml/load.ts";
 import { formatMs, median, round, timed } from "./lib/measure.ts";
 import { scratch } from "./lib/temp.ts";
 import type { Measured } from "./lib/types.ts";

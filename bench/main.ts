@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join, relative } from "node:path";
-import { buildContext, REPO_ROOT } from "../harness/build/context.ts";
+import { buildContext, REPO_ROOT } from "../harness/builder/context.ts";
 import { accelFor } from "../platforms/qemu/accel-probe.ts";
 import { measureBoot } from "./boot.ts";
 import { measureBuild } from "./build.ts";

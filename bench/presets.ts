@@ -5,7 +5,7 @@
 // starts the cells earlier ones timed longest first, as a nightly runner keeping its logs would.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildContext, REPO_ROOT } from "../harness/build/context.ts";
+import { buildContext, REPO_ROOT } from "../harness/builder/context.ts";
 import { harnessRun } from "./lib/harness.ts";
 import { formatMs, round } from "./lib/measure.ts";
 import type { Row } from "./lib/table.ts";

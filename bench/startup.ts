@@ -2,7 +2,7 @@
 // sources (HARNESS_BUNDLE=0), and a bare `node -e 0` for the floor, interleaved round by round.
 import { execa } from "execa";
 import { join } from "node:path";
-import { REPO_ROOT } from "../harness/build/context.ts";
+import { REPO_ROOT } from "../harness/builder/context.ts";
 import { formatMs, median, round, timed } from "./lib/measure.ts";
 import type { BenchOptions, Measured } from "./lib/types.ts";
 

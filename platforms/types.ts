@@ -1,6 +1,6 @@
 // The one interface every platform implements; SDK types never leave a platform's folder.
 import type { Readable } from "node:stream";
-import type { Arch } from "../harness/cases/types.ts";
+import type { Arch } from "../harness/arch.ts";
 
 /** Image formats the builder can write. */
 export type ImageFormat = "kernel+initrd" | "raw-bios" | "iso-bios" | "gcp";

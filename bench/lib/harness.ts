@@ -3,7 +3,7 @@
 import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../harness/build/context.ts";
+import { REPO_ROOT } from "../../harness/builder/context.ts";
 import type { RunRecord } from "../../harness/results/run-record.ts";
 import { timed } from "./measure.ts";
 import { scratch } from "./temp.ts";

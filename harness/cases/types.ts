@@ -1,11 +1,9 @@
 // The shapes of discovered test cases and their groups.
 import type { LabelSet } from "./labels.ts";
 
-/** Guest architectures the matrix knows. */
-export type Arch = "x86_64" | "aarch64";
+import type { Arch } from "../arch.ts";
 
-/** All architectures, in matrix order. */
-export const ARCHES: readonly Arch[] = ["x86_64", "aarch64"];
+export { ARCHES, type Arch } from "../arch.ts";
 
 /** Matches matrix cells by platform, arch and kernel (globs allowed in kernel and platform). */
 export interface CellFilter {

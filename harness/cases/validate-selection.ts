@@ -3,8 +3,8 @@
 // building or pulling anything. Every problem comes back at once; a shared file is read once.
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { readImageConfig } from "../build/yaml/load.ts";
-import type { ImageConfig } from "../build/yaml/types.ts";
+import { readImageConfig } from "../builder/yaml/load.ts";
+import type { ImageConfig } from "../builder/yaml/types.ts";
 import { inputError, type HarnessError } from "../errors.ts";
 import type { TestCase } from "./types.ts";
 

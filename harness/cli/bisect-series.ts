@@ -1,10 +1,10 @@
 // harness bisect --series NAME: the versions a catalogue kernel can be pinned to, oldest first, as
 // the kernels to search (NAME@VERSION each).
-import { buildContext } from "../build/context.ts";
-import { loadCatalogue } from "../build/kernels/catalogue-store.ts";
-import { compareDebianVersions } from "../build/kernels/debian-version.ts";
+import { buildContext } from "../builder/context.ts";
+import { loadCatalogue } from "../builder/kernels/catalogue-store.ts";
+import { compareDebianVersions } from "../builder/kernels/debian-version.ts";
 import { inputError } from "../errors.ts";
-import { pinVersions } from "../matrix/kernels.ts";
+import { pinVersions } from "../builder/kernels/names.ts";
 import { choicesHint } from "../util/suggest.ts";
 
 /** NAME@VERSION for every version the suite serves of kernel `name`, oldest first. */

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { inputError } from "../errors.ts";
 import { parseArch } from "../matrix/arches.ts";
-import type { Arch } from "../cases/types.ts";
+import type { Arch } from "../arch.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { Command, CommandIo } from "./command.ts";
 
@@ -74,8 +74,8 @@ export const buildCommand: Command = {
         hint: "use --builder harness (the default) or --builder linuxkit",
       });
     // The builder loads a lot; only `harness build` pays for it.
-    const { buildContext } = await import("../build/context.ts");
-    const { buildImage } = await import("../build/image/build.ts");
+    const { buildContext } = await import("../builder/context.ts");
+    const { buildImage } = await import("../builder/image/build.ts");
     const kernel = await kernelFlags(args, io.cwd);
     const context = buildContext(io.env);
     const started = performance.now();
@@ -114,7 +114,7 @@ async function kernelFlags(
   const modules = args.string("kernel-modules");
   const file = kernel?.startsWith("file:") ? kernel.slice("file:".length) : undefined;
   if (kernel && file === undefined) {
-    const { checkKernelNames } = await import("../matrix/kernels.ts");
+    const { checkKernelNames } = await import("../builder/kernels/names.ts");
     await checkKernelNames([kernel]);
   }
   const spec = file ? `file:${resolve(cwd, file)}` : kernel;
@@ -137,7 +137,7 @@ async function buildWithLinuxkitCli(args: ParsedArgs, io: CommandIo): Promise<nu
         hint: "linuxkit builds the kernel and images the YAML names; drop those flags or use --builder harness",
       },
     );
-  const { buildWithLinuxkit } = await import("../build/image/linuxkit-builder.ts");
+  const { buildWithLinuxkit } = await import("../builder/image/linuxkit-builder.ts");
   const outDir = resolve(io.cwd, args.string("output") ?? ".");
   const started = performance.now();
   const result = await buildWithLinuxkit({

@@ -3,7 +3,7 @@
 // re-run N times; a pass on any re-run makes it flaky.
 import { dirname, resolve } from "node:path";
 import { shownPath } from "../util/shown-path.ts";
-import { hostInfo, hostLabels } from "../cases/host-labels.ts";
+import { hostInfo, hostLabels } from "../util/host-labels.ts";
 import { EXIT, inputError } from "../errors.ts";
 import { compareWithHistory, type CellDiff } from "../results/compare.ts";
 import type { RunRecord } from "../results/run-record.ts";

@@ -1,7 +1,7 @@
 // harness doctor: what works on this host, and for what does not, why and how to fix it.
 import { access, constants } from "node:fs/promises";
 import { execa } from "execa";
-import { REPO_ROOT } from "../build/context.ts";
+import { REPO_ROOT } from "../builder/context.ts";
 import { bundleDir, freshManifest, standingFailure } from "./bundle/manifest.ts";
 import { isInstalledCopy } from "../util/cache-home.ts";
 import { PLATFORMS } from "../../platforms/index.ts";

@@ -1,11 +1,11 @@
 // harness kernels: the kernel names a matrix can use, from the catalogue of the suites the mirror
 // serves (refreshed once a day, or with --refresh), with suite, exact version and arches.
-import type { Arch } from "../cases/types.ts";
-import { buildContext } from "../build/context.ts";
-import { loadCatalogue, type StoredCatalogue } from "../build/kernels/catalogue-store.ts";
-import type { CatalogueKernel } from "../build/kernels/catalogue.ts";
-import type { ExpiredPolicy } from "../build/kernels/expired-policy.ts";
-import { DEFAULT_KERNEL, pinVersions } from "../matrix/kernels.ts";
+import type { Arch } from "../arch.ts";
+import { buildContext } from "../builder/context.ts";
+import { loadCatalogue, type StoredCatalogue } from "../builder/kernels/catalogue-store.ts";
+import type { CatalogueKernel } from "../builder/kernels/catalogue.ts";
+import type { ExpiredPolicy } from "../builder/kernels/expired-policy.ts";
+import { DEFAULT_KERNEL, pinVersions } from "../builder/kernels/names.ts";
 import { parseArch } from "../matrix/arches.ts";
 import type { Command, CommandIo } from "./command.ts";
 import type { ParsedArgs } from "./args.ts";

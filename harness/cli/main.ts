@@ -1,7 +1,7 @@
 // The harness entry point. Signal handlers go in before anything heavy loads, so a Ctrl-C at any
 // moment cancels the run cleanly instead of killing the process mid-write.
 import { cancelOnSignals } from "../run/cancel.ts";
-import { hurryStops, killLiveTreesNow } from "../run/live-trees.ts";
+import { hurryStops, killLiveTreesNow } from "../util/live-trees.ts";
 import { removeHeldFoldersNow } from "../util/owner-folder.ts";
 
 const INTERRUPTED = 130;

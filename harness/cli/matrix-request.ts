@@ -1,8 +1,8 @@
 // Turns --platform/--arch/--kernel/--include/--exclude/--repeat into a validated matrix and its cells.
-import type { Arch } from "../cases/types.ts";
+import type { Arch } from "../arch.ts";
 import { inputError } from "../errors.ts";
 import { parseArch } from "../matrix/arches.ts";
-import { checkKernelNames } from "../matrix/kernels.ts";
+import { checkKernelNames } from "../builder/kernels/names.ts";
 import { expandMatrix, type MatrixRequest } from "../matrix/expand.ts";
 import type { Cell } from "../matrix/cells.ts";
 import { findPlatform, PLATFORMS } from "../../platforms/index.ts";

@@ -3,7 +3,7 @@
 // and the command that shows the selection.
 import { inputError, type HarnessError } from "../errors.ts";
 import { expandMatrix, type MatrixRequest } from "../matrix/expand.ts";
-import { DEFAULT_KERNEL } from "../matrix/kernels.ts";
+import { DEFAULT_KERNEL } from "../builder/kernels/names.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { CaseSelection } from "./selection.ts";
 

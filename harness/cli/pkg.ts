@@ -18,9 +18,9 @@ export const pkgCommand: Command = {
   ],
   async run(args, io) {
     const [action, ...names] = args.positionals;
-    const { buildContext } = await import("../build/context.ts");
-    const { buildPackage } = await import("../build/pkg/build-pkg.ts");
-    const { recipeNames } = await import("../build/pkg/recipe.ts");
+    const { buildContext } = await import("../builder/context.ts");
+    const { buildPackage } = await import("../builder/pkg/build-pkg.ts");
+    const { recipeNames } = await import("../builder/pkg/recipe.ts");
     const context = buildContext(io.env);
     const all = await recipeNames(context.pkgRoot);
     if (action === "list") {

@@ -1,7 +1,7 @@
 // Discovers the cases a command works on and selects them by pattern and labels; input errors all at once.
 import { resolve } from "node:path";
 import { discoverCases } from "../cases/discover.ts";
-import { hostInfo, hostLabels, type HostInfo } from "../cases/host-labels.ts";
+import { hostInfo, hostLabels, type HostInfo } from "../util/host-labels.ts";
 import { mergeLabels, parseLabels, type LabelSet } from "../cases/labels.ts";
 import { selectCases, type Selection } from "../cases/select.ts";
 import { throwAll } from "../errors.ts";

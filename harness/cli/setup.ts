@@ -2,7 +2,7 @@
 // through apt-get, the same step the repository's ./setup takes before its test-only packages.
 import { join } from "node:path";
 import { execa } from "execa";
-import { REPO_ROOT } from "../build/context.ts";
+import { REPO_ROOT } from "../builder/context.ts";
 import { EXIT, HarnessError } from "../errors.ts";
 import type { Command } from "./command.ts";
 

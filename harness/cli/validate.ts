@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { discoverCases } from "../cases/discover.ts";
 import { readCaseFile } from "../cases/case-file.ts";
-import { validateImageFiles } from "../build/yaml/load.ts";
+import { validateImageFiles } from "../builder/yaml/load.ts";
 import { caseImageProblems } from "../cases/validate-selection.ts";
 import { HarnessErrors, inputError, type HarnessError } from "../errors.ts";
 import type { Command } from "./command.ts";

@@ -7,7 +7,7 @@ import { compileSchema, validateYaml } from "../util/schema.ts";
 import { readYaml } from "../util/yaml-source.ts";
 import { inputError, throwAll } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
-import { checkKernelNames } from "../matrix/kernels.ts";
+import { checkKernelNames } from "../builder/kernels/names.ts";
 import { specFromConfig, type RunnerConfig, type RunnerSpec } from "../../platforms/remote/spec.ts";
 import type { GcpConfig } from "../../platforms/gcp/settings.ts";
 

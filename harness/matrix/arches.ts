@@ -1,5 +1,5 @@
 // Architecture names: x86_64 and aarch64, with amd64 and arm64 accepted as aliases.
-import { ARCHES, type Arch } from "../cases/types.ts";
+import { ARCHES, type Arch } from "../arch.ts";
 import { inputError } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
 

@@ -3,7 +3,12 @@ import type { Arch, CellFilter, TestCase } from "../cases/types.ts";
 import { throwAll } from "../errors.ts";
 import { globMatch, globProblems } from "../util/glob.ts";
 import { cellPath, type Cell } from "./cells.ts";
-import { DEFAULT_KERNEL, kernelArches, kernelCellName, kernelUnavailable } from "./kernels.ts";
+import {
+  DEFAULT_KERNEL,
+  kernelArches,
+  kernelCellName,
+  kernelUnavailable,
+} from "../builder/kernels/names.ts";
 
 /** What the command line asks for; kernels default to each arch's default. */
 export interface MatrixRequest {

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { REPO_ROOT } from "../build/context.ts";
+import { REPO_ROOT } from "../builder/context.ts";
 import type { RunRecord } from "./run-record.ts";
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 // What kernel findings say in a verdict: a reason line for each one that errors or fails the cell.
-import { CLASS_TITLES } from "../drivers/serial/kernel-reports.ts";
+import { CLASS_TITLES } from "../console/kernel-reports.ts";
 import type { KernelFindingRecord } from "./run-record.ts";
 
 /** One line naming a finding: what it is, when on the console it came, and its title line. */

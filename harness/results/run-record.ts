@@ -1,7 +1,7 @@
 // The run record (run.json): inputs, host, and every cell with its status, timings, attempts and tests.
 import type { Outcome, TestPoint } from "./tap.ts";
 import type { Status } from "./status.ts";
-import type { KernelFinding } from "../drivers/serial/kernel-findings.ts";
+import type { KernelFinding } from "../console/kernel-findings.ts";
 
 /** A kernel report read off the console (WARNING, BUG, KASAN, …), and the case entry that allowed it. */
 export interface KernelFindingRecord extends KernelFinding {

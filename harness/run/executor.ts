@@ -1,16 +1,14 @@
 // What a cell needs from whoever runs it: one method per lifecycle phase.
 import type { Cell } from "../matrix/cells.ts";
 import type { TapCollector } from "../results/tap.ts";
-import type { HostInfo } from "../cases/host-labels.ts";
+import type { HostInfo } from "../util/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
 import type { Writable } from "node:stream";
-import type { PhaseName } from "./lifecycle.ts";
-import type { BootStage } from "../drivers/serial/patterns.ts";
+import type { CellStage } from "../results/stages.ts";
 import type { Platform } from "../../platforms/types.ts";
 import type { KernelFindingRecord } from "../results/run-record.ts";
 
-/** Where a running cell is: its lifecycle phase, or the boot stage its console reached. */
-export type CellStage = PhaseName | BootStage;
+export type { CellStage };
 
 /** Everything an attempt can use; `signal` is the current phase's. */
 export interface AttemptContext {

@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { HarnessError } from "../errors.ts";
 import type { CaseGroup } from "../cases/types.ts";
 import type { Cell } from "../matrix/cells.ts";
-import type { HostInfo } from "../cases/host-labels.ts";
+import type { HostInfo } from "../util/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
-import { runProcessTree } from "./process-tree.ts";
+import { runProcessTree } from "../util/process-tree.ts";
 import { scriptEnv } from "./script-env.ts";
 import { startDeadline } from "./deadline.ts";
 

@@ -3,13 +3,13 @@
 import { join } from "node:path";
 import { rm, writeFile } from "node:fs/promises";
 import { execa } from "execa";
-import type { Arch } from "../cases/types.ts";
+import type { Arch } from "../arch.ts";
 import { HarnessError, inputError } from "../errors.ts";
 import { findPlatform } from "../../platforms/index.ts";
 import type { BootedMachine, Platform } from "../../platforms/types.ts";
-import { FORMATS, type FormatSpec } from "../build/disk/formats.ts";
-import { buildContext } from "../build/context.ts";
-import { buildImage, type BuildRecord } from "../build/image/build.ts";
+import { FORMATS, type FormatSpec } from "../builder/disk/formats.ts";
+import { buildContext } from "../builder/context.ts";
+import { buildImage, type BuildRecord } from "../builder/image/build.ts";
 import { ConsoleWatcher } from "../drivers/serial/console.ts";
 import { applyAllowances } from "../drivers/serial/kernel-allow.ts";
 import { findDriver } from "../drivers/index.ts";

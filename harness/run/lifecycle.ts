@@ -1,8 +1,8 @@
 // The cell lifecycle declared as data: each phase, its default deadline, and whether it always runs.
 import type { CaseTimeouts } from "../cases/types.ts";
+import type { PhaseName } from "../results/stages.ts";
 
-/** The phases of one attempt at a cell, in order. */
-export type PhaseName = "build" | "boot" | "drive" | "collect" | "teardown";
+export type { PhaseName } from "../results/stages.ts";
 
 /** One phase: its name, its deadline from the case's timeouts, and whether it runs after a failure. */
 export interface PhaseSpec {

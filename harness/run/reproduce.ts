@@ -1,12 +1,8 @@
 // The one-line command that runs a single cell again, printed for every failure; a Debian kernel is
 // pinned to the exact version the cell booted, so the rerun meets the same kernel after an update.
 import type { Cell } from "../matrix/cells.ts";
-import { parseKernelRef } from "../matrix/kernels.ts";
-
-/** Quotes an argument for a POSIX shell only when it needs it. */
-export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { parseKernelRef } from "../builder/kernels/names.ts";
+import { shellQuote } from "../util/shell-quote.ts";
 
 /** "npx harness run NAME --platform P --arch A --kernel K[@VERSION]" plus the run's case-folder flags. */
 export function reproduceCommand(

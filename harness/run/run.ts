@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { Platform } from "../../platforms/types.ts";
 import type { Cell } from "../matrix/cells.ts";
-import type { HostInfo } from "../cases/host-labels.ts";
+import type { HostInfo } from "../util/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
 import type { RunRecord, CellRecord } from "../results/run-record.ts";
 import { countStatuses, exitCodeFor } from "../results/status.ts";

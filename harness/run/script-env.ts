@@ -1,7 +1,7 @@
 // The environment rtf gives host scripts (RT_*), plus the harness's own (HARNESS_*).
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import type { HostInfo } from "../cases/host-labels.ts";
+import type { HostInfo } from "../util/host-labels.ts";
 import type { LabelSet } from "../cases/labels.ts";
 
 /** The folder standing in for rtf's installation: lib/lib.sh and bin/. */

@@ -1,6 +1,6 @@
 // Host-script cases in rtf's style: test.sh runs on the host; exit 0 passes, 253 cancels, else fails.
 import type { AttemptContext, CellExecutor, DriveResult } from "./executor.ts";
-import { runProcessTree } from "./process-tree.ts";
+import { runProcessTree } from "../util/process-tree.ts";
 import { scriptEnv } from "./script-env.ts";
 
 /** Runs a case's test.sh under /bin/sh in the case folder, its output into console.log and the TAP reader. */

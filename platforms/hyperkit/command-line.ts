@@ -2,7 +2,7 @@
 // kernel+initrd, ACPI, a PCI slot per device, the console on com1 and the results on com2, both
 // as ptys whose names hyperkit writes into the per-cell state folder.
 import { join } from "node:path";
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import { HarnessError } from "../../harness/errors.ts";
 import type { BootImage } from "../types.ts";
 

@@ -11,7 +11,7 @@ import {
   trackTree,
   untrackTree,
   TOKEN_VARIABLE,
-} from "../../harness/run/process-tree.ts";
+} from "../../harness/util/process-tree.ts";
 import type { BootedMachine } from "../types.ts";
 import { shellLine, stateFiles } from "./command-line.ts";
 import { openSerialPort, waitForPtyName, type SerialPort } from "./serial.ts";

@@ -11,7 +11,7 @@ import {
   trackTree,
   untrackTree,
   TOKEN_VARIABLE,
-} from "../../harness/run/process-tree.ts";
+} from "../../harness/util/process-tree.ts";
 import { ownedTempFolder, removeOwnedFolder } from "../../harness/util/owner-folder.ts";
 
 /** A running vpnkit. */

@@ -4,7 +4,7 @@ import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { arch as hostArch, release } from "node:os";
 import { execa } from "execa";
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import { binaryIdentity } from "./binary.ts";
 import { machineArgs } from "./command-line.ts";
 import { diesWithHarness } from "./parent-death.ts";

@@ -1,6 +1,6 @@
 // The qemu command line for a guest: machine and CPU per arch and accelerator, the console on
 // stdio, the results channel on a virtio port, user networking with forwarded ports.
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import type { BootImage } from "../types.ts";
 
 /** The qemu system emulator binary for each guest arch. */

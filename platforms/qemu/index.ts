@@ -2,7 +2,7 @@
 // probe boot proves it works, TCG otherwise.
 import { execa } from "execa";
 import { stat } from "node:fs/promises";
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import { HarnessError } from "../../harness/errors.ts";
 import type { BootRequest, BootedMachine, Platform, ProbeResult } from "../types.ts";
 import { QEMU_BINARY, qemuCommandLine } from "./command-line.ts";
@@ -12,7 +12,7 @@ import { freePort } from "./ports.ts";
 import { preflight } from "./preflight.ts";
 import { socketFolder, startQemu } from "./machine.ts";
 import { join } from "node:path";
-import { buildContext } from "../../harness/build/context.ts";
+import { buildContext } from "../../harness/builder/context.ts";
 
 export { QEMU_BINARY } from "./command-line.ts";
 

@@ -13,7 +13,7 @@ import {
   trackTree,
   untrackTree,
   TOKEN_VARIABLE,
-} from "../../harness/run/process-tree.ts";
+} from "../../harness/util/process-tree.ts";
 import type { BootedMachine, MachineExit } from "../types.ts";
 import { isPortConflict } from "./ports.ts";
 import { openConsoleFifo } from "./console-fifo.ts";

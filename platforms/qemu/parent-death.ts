@@ -8,7 +8,7 @@
 // so qemu dies with the harness's main thread, that is with the process, and never with a worker.
 //
 // Where setpriv is missing or too old (before util-linux 2.33; macOS), qemu starts as it is and
-// the watchdog (harness/run/watchdog.ts) kills its group when the harness dies; it also covers
+// the watchdog (harness/util/watchdog.ts) kills its group when the harness dies; it also covers
 // the moment between setpriv's fork and its prctl, which pdeathsig alone leaves open.
 import { execa } from "execa";
 

@@ -2,7 +2,7 @@
 // silent guest: image files present and of the guest's arch, memory the host can give, firmware.
 import { open, stat } from "node:fs/promises";
 import { totalmem } from "node:os";
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import { HarnessError } from "../../harness/errors.ts";
 import type { BootRequest } from "../types.ts";
 

@@ -2,8 +2,8 @@
 // not by /dev/kvm existing. Guests of another arch than the runner's are emulated (TCG).
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import type { Arch } from "../../harness/cases/types.ts";
-import { shellQuote } from "../../harness/run/reproduce.ts";
+import type { Arch } from "../../harness/arch.ts";
+import { shellQuote } from "../../harness/util/shell-quote.ts";
 import { QEMU_BINARY, machineArgs } from "../qemu/command-line.ts";
 import { probeBootSector, type AccelVerdict } from "../qemu/accel-probe.ts";
 import type { RunnerConnection } from "./connection.ts";

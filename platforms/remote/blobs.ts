@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { HarnessError } from "../../harness/errors.ts";
-import { shellQuote } from "../../harness/run/reproduce.ts";
+import { shellQuote } from "../../harness/util/shell-quote.ts";
 import { howItEnded, type RunnerConnection } from "./connection.ts";
 import { shCommand } from "./wrapper.ts";
 

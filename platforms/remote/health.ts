@@ -1,9 +1,9 @@
 // A runner's health check, once before it gets work: it answers over SSH, has qemu for the arches
 // it should take and the few commands the wrapper uses, and its work folder exists. Old blobs and
 // cell folders that a crash left behind are pruned on the way.
-import { ARCHES, type Arch } from "../../harness/cases/types.ts";
+import { ARCHES, type Arch } from "../../harness/arch.ts";
 import { HarnessError } from "../../harness/errors.ts";
-import { shellQuote } from "../../harness/run/reproduce.ts";
+import { shellQuote } from "../../harness/util/shell-quote.ts";
 import { QEMU_BINARY } from "../qemu/command-line.ts";
 import { howItEnded, type RunnerConnection } from "./connection.ts";
 import type { RunnerSpec } from "./spec.ts";

@@ -4,9 +4,9 @@
 import { appendFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ARCHES } from "../../harness/cases/types.ts";
+import { ARCHES } from "../../harness/arch.ts";
 import { HarnessError } from "../../harness/errors.ts";
-import { shellQuote } from "../../harness/run/reproduce.ts";
+import { shellQuote } from "../../harness/util/shell-quote.ts";
 import { qemuCommandLine } from "../qemu/command-line.ts";
 import type { BootRequest, BootedMachine, Platform, ProbeResult } from "../types.ts";
 import { connectRunner } from "./connect.ts";

@@ -1,7 +1,7 @@
 // The runners of a run share its cells by their concurrency: a lease is a slot on the least busy
 // healthy runner that takes the cell's arch, waited for when all are full. Every runner is checked
 // once before it gets work; one that fails (then or later) leaves the rotation with a logged reason.
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import { HarnessError } from "../../harness/errors.ts";
 import type { AccelVerdict } from "../qemu/accel-probe.ts";
 import { remoteAccel } from "./accel.ts";

@@ -3,7 +3,7 @@
 // (a sparse 20G disk is not worth sending), others copied from the cache.
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { shellQuote } from "../../harness/run/reproduce.ts";
+import { shellQuote } from "../../harness/util/shell-quote.ts";
 import { HarnessError } from "../../harness/errors.ts";
 import type { BootImage } from "../types.ts";
 import { ensureBlob, type BlobStore } from "./blobs.ts";

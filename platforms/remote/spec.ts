@@ -2,7 +2,7 @@
 // work folder, from harness.yml's `runners:` or `--host`. Bad values are bad input (exit 2).
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Arch } from "../../harness/cases/types.ts";
+import type { Arch } from "../../harness/arch.ts";
 import { inputError } from "../../harness/errors.ts";
 import { parseArch } from "../../harness/matrix/arches.ts";
 

@@ -3,7 +3,7 @@
 // the wrapper itself watches the channel's input and kills qemu when it ends, then removes the
 // cell folder. The console is qemu's stdio on the channel; results go to a FIFO that a second
 // channel reads with `cat`, so kernel messages cannot corrupt them and no socat is needed.
-import { shellQuote } from "../../harness/run/reproduce.ts";
+import { shellQuote } from "../../harness/util/shell-quote.ts";
 
 /** The wrapper's exit code when the cell folder is not there (not a qemu exit code). */
 export const WRAPPER_SETUP_FAILED = 97;

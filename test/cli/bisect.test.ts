@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { mkdir, readdir, writeFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { compareDebianVersions } from "../../harness/build/kernels/debian-version.ts";
+import { compareDebianVersions } from "../../harness/builder/kernels/debian-version.ts";
 import { harness, tempDir } from "../helpers/cli.ts";
 
 const folders: string[] = [];
@@ -19,14 +19,15 @@ const literal = (text: string) => text.replace(/[.+~^$()]/g, "\\$&");
 
 const KERNELS = ["debian-5.10", "debian-6.1", "debian-6.12", "debian-trixie", "debian-7.3"];
 
-// Fails on the kernels named in BAD_KERNELS; on those in FLAKY_KERNELS, every second run (a counter
-// file in SCRATCH), so one run per kernel would miss it.
+// Fails on the kernels named in BAD_KERNELS; on those in FLAKY_KERNELS, every second run (runs
+// number themselves by the first folder in SCRATCH they can make, atomic though repeats run at
+// once), so one run per kernel would miss it.
 const SCRIPT = `#!/bin/sh
 # SUMMARY: Passes or fails by kernel
 case " $BAD_KERNELS " in *" $HARNESS_KERNEL "*) echo "broken on $HARNESS_KERNEL"; exit 1;; esac
 case " $FLAKY_KERNELS " in *" $HARNESS_KERNEL "*)
-  n=$(cat "$SCRATCH/$HARNESS_KERNEL" 2>/dev/null || echo 0); echo $((n + 1)) > "$SCRATCH/$HARNESS_KERNEL"
-  [ $((n % 2)) -eq 1 ] && { echo "flaked on $HARNESS_KERNEL"; exit 1; };;
+  i=1; while ! mkdir "$SCRATCH/$HARNESS_KERNEL.$i" 2>/dev/null; do i=$((i + 1)); done
+  [ $((i % 2)) -eq 0 ] && { echo "flaked on $HARNESS_KERNEL"; exit 1; };;
 esac
 exit 0
 `;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { cp, mkdir, readFile, readdir, rm, stat, symlink } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { execa } from "execa";
-import { buildContext } from "../../harness/build/context.ts";
+import { buildContext } from "../../harness/builder/context.ts";
 import { REPO, tempDir } from "../helpers/cli.ts";
 
 const PACKAGE = JSON.parse(await readFile(join(REPO, "package.json"), "utf8")) as {

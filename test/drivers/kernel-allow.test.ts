@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { applyAllowances } from "../../harness/drivers/serial/kernel-allow.ts";
-import type { KernelFinding } from "../../harness/drivers/serial/kernel-findings.ts";
+import type { KernelFinding } from "../../harness/console/kernel-findings.ts";
 
 const finding = (kind: KernelFinding["class"], line: string): KernelFinding => ({
   class: kind,

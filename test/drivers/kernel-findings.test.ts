@@ -7,7 +7,7 @@ import {
   KernelFindingsReader,
   MAX_REPORT_LINES,
   type KernelFinding,
-} from "../../harness/drivers/serial/kernel-findings.ts";
+} from "../../harness/console/kernel-findings.ts";
 import { REPO } from "../helpers/cli.ts";
 
 const CONSOLES = join(REPO, "test", "fixtures", "kernel-consoles");

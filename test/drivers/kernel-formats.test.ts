@@ -1,10 +1,7 @@
 // Console formats the kernel findings reader must know beyond the common one: newer kernels' WARNING
 // title, printk's log level in front of a line (dmesg -r), /dev/kmsg records.
 import assert from "node:assert/strict";
-import {
-  KernelFindingsReader,
-  type KernelFinding,
-} from "../../harness/drivers/serial/kernel-findings.ts";
+import { KernelFindingsReader, type KernelFinding } from "../../harness/console/kernel-findings.ts";
 import { applyAllowances } from "../../harness/drivers/serial/kernel-allow.ts";
 
 function readAll(consoleLines: readonly string[]): readonly KernelFinding[] {

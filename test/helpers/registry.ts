@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { stringify } from "yaml";
-import { MEDIA_TYPE, OciStore, platformForArch } from "../../harness/build/oci/store.ts";
+import { MEDIA_TYPE, OciStore, platformForArch } from "../../harness/builder/oci/store.ts";
 import { tempDir } from "./cli.ts";
 import { startServerProcess } from "./server-process.ts";
 

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { systemAptSources } from "../../harness/build/kernels/apt-sources.ts";
+import { systemAptSources } from "../../harness/builder/kernels/apt-sources.ts";
 import { withFileLock } from "../../harness/util/file-lock.ts";
 import { REPO, tempDir } from "./cli.ts";
 

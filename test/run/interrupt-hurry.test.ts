@@ -10,8 +10,8 @@ const GRACE_MS = 60_000;
 
 // Starts a tree that ignores SIGTERM, cancels it, hurries after `hurryAfterMs`, reports how long the stop took.
 const SCRIPT = `
-import { runProcessTree } from ${JSON.stringify(pathToFileURL(join(REPO, "harness/run/process-tree.ts")).href)};
-import { hurryStops } from ${JSON.stringify(pathToFileURL(join(REPO, "harness/run/live-trees.ts")).href)};
+import { runProcessTree } from ${JSON.stringify(pathToFileURL(join(REPO, "harness/util/process-tree.ts")).href)};
+import { hurryStops } from ${JSON.stringify(pathToFileURL(join(REPO, "harness/util/live-trees.ts")).href)};
 const controller = new AbortController();
 let cancelledAt = 0;
 const exit = await runProcessTree({

@@ -4,9 +4,9 @@
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { HarnessError } from "../../errors.ts";
-import { stageOf, type BootStage } from "./patterns.ts";
-import { KernelFindingsReader, type KernelFinding } from "./kernel-findings.ts";
-import { CLASS_TITLES } from "./kernel-reports.ts";
+import { stageOf, type BootStage } from "../../console/patterns.ts";
+import { KernelFindingsReader, type KernelFinding } from "../../console/kernel-findings.ts";
+import { CLASS_TITLES } from "../../console/kernel-reports.ts";
 
 const STAGE_ORDER: readonly BootStage[] = ["firmware", "kernel", "init", "test", "poweroff"];
 /** After a fatal line, this long is spent collecting the backtrace before the verdict. */

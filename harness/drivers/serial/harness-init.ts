@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { HarnessError } from "../../errors.ts";
 import type { ConsoleWatcher } from "./console.ts";
-import { BANNER, CONTAINER_EXIT } from "./patterns.ts";
+import { BANNER, CONTAINER_EXIT } from "../../console/patterns.ts";
 import type { DrivenMachine, DriverContext } from "../types.ts";
 
 /** One guest's harness-init reports, read from the moment it boots. */

@@ -2,7 +2,7 @@
 // entry is kept in the record with that entry, and no longer fails the cell.
 import type { KernelAllow } from "../../cases/types.ts";
 import type { KernelFindingRecord } from "../../results/run-record.ts";
-import type { KernelFinding } from "./kernel-findings.ts";
+import type { KernelFinding } from "../../console/kernel-findings.ts";
 
 /** The findings as recorded: each WARNING the case allows carries the entry that allowed it. */
 export function applyAllowances(

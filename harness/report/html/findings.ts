@@ -1,7 +1,7 @@
 // The kernel reports a cell's console showed: what each was, when, whether the case allowed it,
 // and the report's own lines with its title marked.
 import type { KernelFindingRecord } from "../../results/run-record.ts";
-import { CLASS_TITLES } from "../../drivers/serial/kernel-reports.ts";
+import { CLASS_TITLES } from "../../console/kernel-reports.ts";
 import { html, printable, type Html } from "./escape.ts";
 
 /** The "Kernel findings" section of a cell's details; empty when there were none. */

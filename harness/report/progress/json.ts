@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import type { Cell } from "../../matrix/cells.ts";
 import type { CellRecord, RunRecord } from "../../results/run-record.ts";
 import type { Status } from "../../results/status.ts";
-import type { CellStage } from "../../run/executor.ts";
+import type { CellStage } from "../../results/stages.ts";
 import { totalsLine } from "../terminal.ts";
 import type { ProgressRenderer, RunStart } from "./renderer.ts";
 

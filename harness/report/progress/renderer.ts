@@ -2,7 +2,7 @@
 // finish, the run finishes. One implementation per kind of output (terminal, CI log, JSON lines).
 import type { Cell } from "../../matrix/cells.ts";
 import type { CellRecord, RunRecord } from "../../results/run-record.ts";
-import type { CellStage } from "../../run/executor.ts";
+import type { CellStage } from "../../results/stages.ts";
 
 /** What is known when a run starts. */
 export interface RunStart {

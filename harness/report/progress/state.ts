@@ -4,9 +4,9 @@
 import type { Cell } from "../../matrix/cells.ts";
 import type { CellRecord } from "../../results/run-record.ts";
 import type { Status } from "../../results/status.ts";
-import type { CellStage } from "../../run/executor.ts";
-import type { PhaseName } from "../../run/lifecycle.ts";
-import type { BootStage } from "../../drivers/serial/patterns.ts";
+import type { CellStage } from "../../results/stages.ts";
+import type { PhaseName } from "../../results/stages.ts";
+import type { BootStage } from "../../console/patterns.ts";
 import { estimateFromPastRuns, estimateRemainingMs } from "./eta.ts";
 import type { RunStart } from "./renderer.ts";
 
