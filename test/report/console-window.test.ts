@@ -86,4 +86,45 @@ describe("the console around the failure time", () => {
     const excerpt = (await cellEvidence(runDir, cell)).console;
     assert.match(excerpt?.caption ?? "", /^console\.log around \+30\.0s, .* \(line 61\)$/);
   });
+
+  it("marks the kernel report's own line among the lines that arrived with it", async () => {
+    const { runDir, dir } = await cellDir();
+    const batch = [
+      "[+   4.268] [    3.879301] sysrq: Trigger a crash",
+      "[+   4.268] [    3.879597] Kernel panic - not syncing: sysrq triggered crash",
+      "[+   4.268] [    3.879850] CPU: 0 PID: 125 Comm: sh Not tainted",
+      "[+   4.268] [    3.880268] Call Trace:",
+      "[+   4.900] [    4.500000] ---[ end Kernel panic - not syncing: sysrq triggered crash ]---",
+    ];
+    await writeFile(join(runDir, dir, "console.log"), `guest line 1\n${batch.join("\n")}\n`);
+    const panic = {
+      class: "panic",
+      effect: "error",
+      line: "Kernel panic - not syncing: sysrq triggered crash",
+      atMs: 4268.4,
+      excerpt: [],
+    };
+    const cell = recordOf(cellOf("c"), "error", {
+      dir,
+      reasons: ["kernel panic"],
+      attempts: [
+        {
+          number: 1,
+          status: "error",
+          reasons: [],
+          startedAt: "",
+          durationMs: 1,
+          phases: [],
+          kernelFindings: [panic as never],
+        },
+      ],
+    });
+    const excerpt = (await cellEvidence(runDir, cell)).console;
+    assert.match(excerpt?.caption ?? "", /when the kernel reported panic \(line 3\)$/);
+    assert.deepEqual(
+      excerpt?.lines.filter((l) => l.mark).map((l) => l.text),
+      [batch[1]],
+    );
+    assert.equal(excerpt?.lines.length, 6, "the lines before and after it too");
+  });
 });
