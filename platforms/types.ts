@@ -1,6 +1,9 @@
 // The one interface every platform implements; SDK types never leave a platform's folder.
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { Arch } from "../harness/arch.ts";
+import type { SourceLocation } from "../harness/errors.ts";
+import type { FlagSpec, ParsedArgs } from "../harness/util/args.ts";
+import type { Command } from "../harness/util/command.ts";
 
 /** Image formats the builder can write. */
 export type ImageFormat = "kernel+initrd" | "raw-bios" | "iso-bios" | "gcp";
@@ -76,18 +79,68 @@ export interface BootedMachine extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** A platform's section of harness.yml: its key, its JSON schema, and the reading of its value. */
+export interface ConfigSection {
+  key: string;
+  schema: object;
+  /** The section's value, checked past the schema (paths resolved); errors placed with `locate`. */
+  read?(
+    value: unknown,
+    file: { dir: string; locate(path: readonly (string | number)[]): SourceLocation },
+  ): unknown;
+}
+
+/** What `harness run` gives a platform it is about to use. */
+export interface ConfigureRequest {
+  /** The run's flags, the platform's own among them. */
+  args: ParsedArgs;
+  /** Its harness.yml section as `read` returned it, when the file has one. */
+  section: unknown;
+  /** The harness.yml read, when there is one. */
+  configFile?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stderr: Writable;
+  runId: string;
+  /** Cells at once, and whether --parallel said so (a platform may raise the default). */
+  parallel: { value: number; given: boolean };
+}
+
+/** A platform made for one run, with what it changes about the run. */
+export interface Configured {
+  platform: Platform;
+  parallel?: number;
+  /** Flags the reproduce line of each cell needs to run it the same way. */
+  reproduceArgs?: readonly string[];
+}
+
+/** A platform's own settings: flags of `harness run`, a harness.yml section, what they make. */
+export interface PlatformSettings {
+  flags: readonly FlagSpec[];
+  section?: ConfigSection;
+  /** Makes the platform for one run that uses it. */
+  configure(request: ConfigureRequest): Promise<Configured>;
+}
+
+/** Reads a platform's section of harness.yml (as its `read` returned it) for its own commands. */
+export type SectionReader = (cwd: string, file?: string) => Promise<unknown>;
+
 /** A place cells run: a hypervisor, a cloud, a remote runner. */
 export interface Platform {
   readonly name: string;
   readonly summary: string;
   readonly arches: readonly Arch[];
   readonly formats: readonly ImageFormat[];
-  /** Why the guest's console takes no input here, on a platform where it takes none. */
-  readonly noConsoleInput?: string;
   /** Checks, for real, whether the platform works on this host. */
   probe(options: { signal?: AbortSignal; cacheDir?: string }): Promise<ProbeResult>;
   /** Boots an image; the returned machine is running (its console may still be silent). */
   boot(request: BootRequest): Promise<BootedMachine>;
   /** Releases what the platform holds for a run (uploaded images, connections); called once at its end. */
   close?(): Promise<void>;
+  /** Why the guest's console takes no input here, on a platform where it takes none. */
+  readonly noConsoleInput?: string;
+  /** Its flags, harness.yml section and per-run set-up, when it has any. */
+  readonly settings?: PlatformSettings;
+  /** Subcommands of its own (e.g. `harness gcp gc`). */
+  commands?(readSection: SectionReader): readonly Command[];
 }

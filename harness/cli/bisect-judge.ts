@@ -7,8 +7,8 @@ import { EXIT, HarnessError } from "../errors.ts";
 import type { KernelVerdict } from "../results/bisect.ts";
 import { isFailingStatus } from "../results/cell-status.ts";
 import { readRunRecord } from "../report/report.ts";
-import { parseArgs } from "./args.ts";
-import type { CommandIo } from "./command.ts";
+import { parseArgs } from "../util/args.ts";
+import type { CommandIo } from "../util/command.ts";
 import { runCommand } from "./run.ts";
 
 /** What every step passes on to harness run, and where the steps' run folders go. */

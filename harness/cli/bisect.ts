@@ -4,10 +4,11 @@ import { resolve } from "node:path";
 import { EXIT, inputError } from "../errors.ts";
 import { bisectKernels, type KernelVerdict } from "../results/bisect.ts";
 import { newRunId } from "../run/run-dir.ts";
-import type { ParsedArgs } from "./args.ts";
+import type { ParsedArgs } from "../util/args.ts";
 import { judgeKernel } from "./bisect-judge.ts";
 import { seriesKernels } from "./bisect-series.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
+import { PLATFORMS } from "../../platforms/index.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 
 /** `harness bisect [PATTERN..] --platform P (--kernel OLDEST,..,NEWEST | --series NAME) [--repeat N]`. */
@@ -95,7 +96,7 @@ export const bisectCommand: Command = {
     }
     if (args.string("platform") === undefined) {
       throw inputError("EUSAGE", "harness bisect needs --platform", {
-        hint: "e.g. --platform qemu",
+        hint: `e.g. --platform ${PLATFORMS[0]?.name ?? ""} (valid: ${PLATFORMS.map((p) => p.name).join(", ")})`,
       });
     }
     const repeat = args.integer("repeat", 1, 100) ?? 3;

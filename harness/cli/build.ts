@@ -3,8 +3,9 @@ import { resolve } from "node:path";
 import { inputError } from "../errors.ts";
 import { parseArch } from "../matrix/arches.ts";
 import type { Arch } from "../arch.ts";
-import type { ParsedArgs } from "./args.ts";
-import type { Command, CommandIo } from "./command.ts";
+import type { ParsedArgs } from "../util/args.ts";
+import type { Command, CommandIo } from "../util/command.ts";
+import { FORMATS } from "../builder/disk/formats.ts";
 
 /** `harness build FILE.yml.. [--format F] [--arch A] [--kernel K] [-o DIR] [--builder B]`. */
 export const buildCommand: Command = {
@@ -17,8 +18,9 @@ export const buildCommand: Command = {
       name: "format",
       type: "list",
       valueName: "F",
-      description:
-        "extra output formats: raw-bios, gcp, iso-bios (kernel+initrd is always written)",
+      description: `extra output formats: ${FORMATS.slice(1)
+        .map((f) => f.name)
+        .join(", ")} (kernel+initrd is always written)`,
     },
     {
       name: "arch",

@@ -1,9 +1,9 @@
 // The CLI: dispatch a subcommand, print errors a user can act on, return the contract's exit code.
 import { COMMANDS } from "./commands.ts";
-import { formatHelp, parseArgs } from "./args.ts";
+import { formatHelp, parseArgs } from "../util/args.ts";
 import { EXIT, HarnessError, inputError } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
-import type { CommandIo } from "./command.ts";
+import type { CommandIo } from "../util/command.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
 /** The harness's version, as its package says. */

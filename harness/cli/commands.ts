@@ -1,5 +1,5 @@
 // The ordered list of subcommands.
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { doctorCommand } from "./doctor.ts";
 import { listCommand } from "./list.ts";
 import { runCommand } from "./run.ts";
@@ -16,7 +16,7 @@ import { bisectCommand } from "./bisect.ts";
 import { confirmCommand } from "./confirm.ts";
 import { fetchRunCommand } from "./fetch-run.ts";
 import { issuesCommand } from "./issues.ts";
-import { gcpCommand } from "./gcp.ts";
+import { PLATFORM_COMMANDS } from "./platform-settings.ts";
 import { setupCommand } from "./setup.ts";
 
 /** Every subcommand, in the order `harness --help` shows them. */
@@ -38,5 +38,5 @@ export const COMMANDS: readonly Command[] = [
   publishCommand,
   fetchRunCommand,
   issuesCommand,
-  gcpCommand,
+  ...PLATFORM_COMMANDS,
 ];

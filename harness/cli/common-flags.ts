@@ -1,5 +1,5 @@
 // Flags shared by the commands that select cases: --cases, -l/--labels.
-import type { FlagSpec } from "./args.ts";
+import type { FlagSpec } from "../util/args.ts";
 
 /** --cases DIR. */
 export const CASES_FLAG: FlagSpec = {

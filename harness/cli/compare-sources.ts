@@ -10,8 +10,8 @@ import { readRunRecord } from "../report/report.ts";
 import { DEFAULT_WINDOW } from "../results/history.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { createRedact } from "../util/redact.ts";
-import type { FlagSpec, ParsedArgs } from "./args.ts";
-import type { CommandIo } from "./command.ts";
+import type { FlagSpec, ParsedArgs } from "../util/args.ts";
+import type { CommandIo } from "../util/command.ts";
 
 /** The current run, the earlier ones and the window to judge flakiness over. */
 export interface CompareInputs {

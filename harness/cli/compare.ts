@@ -5,7 +5,7 @@ import { EXIT } from "../errors.ts";
 import { compareWithHistory } from "../results/compare.ts";
 import { comparisonJson, comparisonMarkdown } from "../results/compare-report.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { compareInputs, HISTORY_FLAGS } from "./compare-sources.ts";
 
 /** `harness compare BASELINE.. CURRENT | --history DIR CURRENT | --logs-repo URL CURRENT`. */

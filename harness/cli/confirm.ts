@@ -11,11 +11,12 @@ import { readRunRecord } from "../report/report.ts";
 import { applyConfirmation } from "../run/confirm.ts";
 import { writeRunFiles } from "../run/run-dir.ts";
 import { executeRun } from "../run/run.ts";
-import { parseArgs, type ParsedArgs } from "./args.ts";
-import type { Command, CommandIo } from "./command.ts";
+import { parseArgs, type ParsedArgs } from "../util/args.ts";
+import type { Command, CommandIo } from "../util/command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { earlierRuns, HISTORY_FLAGS } from "./compare-sources.ts";
 import { runCommand } from "./run.ts";
+import { withConfiguredPlatforms } from "./platform-settings.ts";
 import { planRun } from "./run-plan.ts";
 
 /** `harness confirm RUN_DIR --baseline RUN_DIR | --history DIR | --logs-repo URL [--times N]`. */
@@ -74,10 +75,13 @@ export const confirmCommand: Command = {
       `re-running ${regressions.length} regressed cell${regressions.length === 1 ? "" : "s"} ${times} times each\n`,
     );
     const rerunArgs = rerunArgv(args, run, regressions, times, runDir, io.cwd);
-    const plan = await planRun(parseArgs(rerunArgs, runCommand.flags, "run"), io.cwd, [
-      "run",
-      ...rerunArgs,
-    ]);
+    // The re-run's own platforms (remote runners, a GCP project) come from harness.yml, as in a run.
+    const rerunParsed = parseArgs(rerunArgs, runCommand.flags, "run");
+    const plan = await withConfiguredPlatforms(
+      await planRun(rerunParsed, io.cwd, ["run", ...rerunArgs]),
+      rerunParsed,
+      io,
+    );
     const { record: rerun } = await executeRun(plan, { stdout: io.stdout, signal: io.signal });
     if (io.signal.aborted) return EXIT.interrupted;
     const judged = applyConfirmation(run, regressions, rerun);

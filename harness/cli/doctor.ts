@@ -6,7 +6,7 @@ import { bundleDir, freshManifest, standingFailure } from "./bundle/manifest.ts"
 import { isInstalledCopy } from "../util/cache-home.ts";
 import { PLATFORMS } from "../../platforms/index.ts";
 import { EXIT } from "../errors.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 interface Check {
   name: string;

@@ -9,7 +9,7 @@ import { parseLogsRepoUrl } from "../publish/logs-url.ts";
 import { readRunRecord } from "../report/report.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { createRedact } from "../util/redact.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 /** `harness fetch-run [RUN_ID] --logs-repo URL [--match GLOB] [--exclude ID] -o DIR`. */
 export const fetchRunCommand: Command = {

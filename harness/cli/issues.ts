@@ -5,7 +5,7 @@ import { compareWithHistory } from "../results/compare.ts";
 import { githubToken, parseRepoSlug } from "../publish/github-args.ts";
 import { readRunRecord } from "../report/report.ts";
 import { createRedact } from "../util/redact.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { earlierRuns, HISTORY_FLAGS } from "./compare-sources.ts";
 
 const DEFAULT_LABEL = "harness-regression";

@@ -7,8 +7,8 @@ import type { CatalogueKernel } from "../builder/kernels/catalogue.ts";
 import type { ExpiredPolicy } from "../builder/kernels/expired-policy.ts";
 import { DEFAULT_KERNEL, pinVersions } from "../builder/kernels/names.ts";
 import { parseArch } from "../matrix/arches.ts";
-import type { Command, CommandIo } from "./command.ts";
-import type { ParsedArgs } from "./args.ts";
+import type { Command, CommandIo } from "../util/command.ts";
+import type { ParsedArgs } from "../util/args.ts";
 
 /** `harness kernels [--arch A] [--versions] [--refresh] [--json]`. */
 export const kernelsCommand: Command = {

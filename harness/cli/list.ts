@@ -1,6 +1,6 @@
 // harness list: the cases a run would take, named as rtf names them.
 import { formatLabels, labelList } from "../cases/labels.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { loadSelection } from "./selection.ts";
 

@@ -6,7 +6,7 @@ import { checkKernelNames } from "../builder/kernels/names.ts";
 import { expandMatrix, type MatrixRequest } from "../matrix/expand.ts";
 import type { Cell } from "../matrix/cells.ts";
 import { findPlatform, PLATFORMS } from "../../platforms/index.ts";
-import type { FlagSpec, ParsedArgs } from "./args.ts";
+import type { FlagSpec, ParsedArgs } from "../util/args.ts";
 import type { CaseSelection } from "./selection.ts";
 
 /** The flags that shape the matrix. */
@@ -54,7 +54,7 @@ export async function matrixRequest(
   const platformNames = args.list("platform");
   if (platformNames.length === 0 && requirePlatform) {
     throw inputError("EPLATFORM", "--platform is required", {
-      hint: `e.g. --platform qemu (valid: ${PLATFORMS.map((p) => p.name).join(", ")})`,
+      hint: `e.g. --platform ${PLATFORMS[0]?.name ?? ""} (valid: ${PLATFORMS.map((p) => p.name).join(", ")})`,
     });
   }
   const platforms = (platformNames.length > 0 ? platformNames : PLATFORMS.map((p) => p.name)).map(

@@ -1,7 +1,7 @@
 // harness matrix: the cells a run would take, split into shards, for GitHub Actions or as JSON.
 import { inputError } from "../errors.ts";
 import { takeShard } from "../matrix/shard.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
 import { loadSelection } from "./selection.ts";

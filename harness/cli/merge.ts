@@ -8,7 +8,7 @@ import { readRunRecord } from "../report/report.ts";
 import { newRunId } from "../run/run-dir.ts";
 import { writeMergedRun } from "../run/merge-dir.ts";
 import { countsPhrase } from "../publish/status-text.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 /** `harness merge RUN_DIR.. [--expect MATRIX.json] [--run-id ID] [--logs DIR]`. */
 export const mergeCommand: Command = {

@@ -4,7 +4,7 @@
 import { inputError, type HarnessError } from "../errors.ts";
 import { expandMatrix, type MatrixRequest } from "../matrix/expand.ts";
 import { DEFAULT_KERNEL } from "../builder/kernels/names.ts";
-import type { ParsedArgs } from "./args.ts";
+import type { ParsedArgs } from "../util/args.ts";
 import type { CaseSelection } from "./selection.ts";
 
 /** Why `args` select no cell from `selection` under `request`, as exit code 2. */

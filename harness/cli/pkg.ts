@@ -1,7 +1,7 @@
 // harness pkg: build the guest packages under pkg/ into the local image store.
 import { inputError } from "../errors.ts";
 import { parseArch } from "../matrix/arches.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 /** `harness pkg build [NAME..] [--arch A..]`, `harness pkg list`. */
 export const pkgCommand: Command = {

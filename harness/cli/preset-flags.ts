@@ -1,6 +1,6 @@
 // --preset NAME and --config FILE: a preset from harness.yml fills in the run flags not given.
 import { loadConfig, findPreset } from "../config/load.ts";
-import type { FlagSpec, ParsedArgs } from "./args.ts";
+import type { FlagSpec, ParsedArgs } from "../util/args.ts";
 
 /** The flags that choose a preset. */
 export const PRESET_FLAGS: readonly FlagSpec[] = [

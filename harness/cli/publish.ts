@@ -7,8 +7,8 @@ import type { CheckRunMode } from "../publish/check-run.ts";
 import { githubToken, parseRepoSlug } from "../publish/github-args.ts";
 import { parseLogsRepoUrl } from "../publish/logs-url.ts";
 import type { GitHubDestination } from "../publish/publish.ts";
-import type { ParsedArgs } from "./args.ts";
-import type { Command } from "./command.ts";
+import type { ParsedArgs } from "../util/args.ts";
+import type { Command } from "../util/command.ts";
 
 const CHECK_RUN_MODES: readonly CheckRunMode[] = ["auto", "always", "never"];
 

@@ -4,7 +4,7 @@ import { inputError } from "../errors.ts";
 import { writeReport } from "../report/report.ts";
 import { githubAnnotations } from "../report/annotations.ts";
 import { plural } from "../report/baseline.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 /** `harness report RUN_DIR [--baseline RUN_DIR] [--history LOGS_DIR [--window N]]`. */
 export const reportCommand: Command = {

@@ -10,7 +10,7 @@ import { parseDurationMs } from "../util/duration.ts";
 import { labelList } from "../cases/labels.ts";
 import { checkRunId, newRunId } from "../run/run-dir.ts";
 import type { RunPlan } from "../run/run.ts";
-import type { ParsedArgs } from "./args.ts";
+import type { ParsedArgs } from "../util/args.ts";
 import { matrixRequest, selectedCells } from "./matrix-request.ts";
 import { loadSelection } from "./selection.ts";
 import { noCellsError } from "./no-cells.ts";

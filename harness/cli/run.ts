@@ -1,11 +1,10 @@
 // harness run: build, boot, drive and record every selected cell.
 import { executeRun } from "../run/run.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { MATRIX_FLAGS } from "./matrix-request.ts";
 import { planRun } from "./run-plan.ts";
-import { REMOTE_FLAGS, withRemoteRunners } from "./remote-flags.ts";
-import { GCP_FLAGS, withGcpPlatform } from "./gcp-flags.ts";
+import { PLATFORM_FLAGS, withConfiguredPlatforms } from "./platform-settings.ts";
 import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
 import { progressKind, progressRenderer } from "../report/progress/choose.ts";
 import { githubAnnotations } from "../report/annotations.ts";
@@ -21,8 +20,7 @@ export const runCommand: Command = {
     LABELS_FLAG,
     ...MATRIX_FLAGS,
     ...PRESET_FLAGS,
-    ...REMOTE_FLAGS,
-    ...GCP_FLAGS,
+    ...PLATFORM_FLAGS,
     {
       name: "parallel",
       short: "j",
@@ -96,12 +94,7 @@ export const runCommand: Command = {
       env: io.env,
     };
     const kind = progressKind(choice);
-    const plan = await withGcpPlatform(
-      await withRemoteRunners(await planRun(args, io.cwd, io.argv), args, io.cwd, io.stderr),
-      args,
-      io.cwd,
-      io.env,
-    );
+    const plan = await withConfiguredPlatforms(await planRun(args, io.cwd, io.argv), args, io);
     // An empty selection is bad input (see planRun); an empty shard of a good one is recorded as run.
     if (plan.cells.length === 0) {
       const shard = plan.inputs.shard;

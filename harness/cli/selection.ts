@@ -6,7 +6,7 @@ import { mergeLabels, parseLabels, type LabelSet } from "../cases/labels.ts";
 import { selectCases, type Selection } from "../cases/select.ts";
 import { throwAll } from "../errors.ts";
 import { globProblems, isGlob } from "../util/glob.ts";
-import type { ParsedArgs } from "./args.ts";
+import type { ParsedArgs } from "../util/args.ts";
 
 /** The cases root, the active labels, and every case marked selected or not. */
 export interface CaseSelection {

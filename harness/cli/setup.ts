@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { REPO_ROOT } from "../builder/context.ts";
 import { EXIT, HarnessError } from "../errors.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 
 /** `harness setup [--list]`. */
 export const setupCommand: Command = {
   name: "setup",
-  summary: "Install the Debian packages running needs (qemu, kmod, cpio, …) with apt-get",
+  summary: "Install the Debian packages running needs (the hypervisor, kmod, cpio, …) with apt-get",
   usage: "harness setup [--list]",
   flags: [{ name: "list", type: "boolean", description: "print the packages and install nothing" }],
   async run(args, io) {

@@ -6,7 +6,7 @@ import { readCaseFile } from "../cases/case-file.ts";
 import { validateImageFiles } from "../builder/yaml/load.ts";
 import { caseImageProblems } from "../cases/validate-selection.ts";
 import { HarnessErrors, inputError, type HarnessError } from "../errors.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "../util/command.ts";
 import { CASES_FLAG } from "./common-flags.ts";
 
 /** `harness validate [FILE|DIR..]`. */

@@ -1,5 +1,6 @@
 // harness.yml: the project's presets of run flags (`harness run --preset nightly`), how runs are
-// published (`publish:`) and the remote runner hosts (`runners:`).
+// published (`publish:`), the kernel catalogue's settings, and each platform's own section (its
+// key, schema and reading come from the platform).
 import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import schema from "./config.schema.json" with { type: "json" };
@@ -8,10 +9,17 @@ import { readYaml } from "../util/yaml-source.ts";
 import { inputError, throwAll } from "../errors.ts";
 import { choicesHint } from "../util/suggest.ts";
 import { checkKernelNames } from "../builder/kernels/names.ts";
-import { specFromConfig, type RunnerConfig, type RunnerSpec } from "../../platforms/remote/spec.ts";
-import type { GcpConfig } from "../../platforms/gcp/settings.ts";
+import { PLATFORMS } from "../../platforms/index.ts";
 
-const validate = compileSchema(schema);
+const SECTIONS = PLATFORMS.flatMap((p) => (p.settings?.section ? [p.settings.section] : []));
+
+const validate = compileSchema({
+  ...schema,
+  properties: {
+    ...schema.properties,
+    ...Object.fromEntries(SECTIONS.map((section) => [section.key, section.schema])),
+  },
+});
 
 /** One preset: flags a run takes unless the command line says otherwise. */
 export interface Preset {
@@ -40,10 +48,8 @@ export interface HarnessConfig {
   file?: string;
   presets: Record<string, Preset>;
   publish?: PublishConfig;
-  /** The `runners:` section: remote runner hosts, checked. */
-  runners?: RunnerSpec[];
-  /** The `gcp:` section: where --platform gcp runs. */
-  gcp?: GcpConfig;
+  /** The platforms' sections by key, as each platform's `read` returned them. */
+  sections: Record<string, unknown>;
 }
 
 /** Reads `harness.yml` from `dir` (or the file given); a missing default file means no presets. */
@@ -54,7 +60,7 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
       throw inputError("ECONFIG", `config file not found: ${file}`, {
         hint: "pass an existing file to --config",
       });
-    return { presets: {} };
+    return { presets: {}, sections: {} };
   }
   const { source, errors } = await readYaml(path);
   throwAll(errors);
@@ -63,9 +69,7 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
   const value = (loaded.value ?? {}) as {
     presets?: Record<string, Preset>;
     publish?: PublishConfig;
-    runners?: RunnerConfig[];
-    gcp?: GcpConfig;
-  };
+  } & Record<string, unknown>;
   const presets = value.presets ?? {};
   for (const [name, preset] of Object.entries(presets)) {
     try {
@@ -77,22 +81,18 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
       });
     }
   }
-  const runners = (value.runners ?? []).map((entry, i) => {
-    try {
-      return specFromConfig(entry, dirname(path), `runners[${i}]`);
-    } catch (error) {
-      throw inputError("ECONFIG", (error as Error).message, {
-        at: loaded.locate(["runners", i, "host"]),
-        hint: "write host: as user@host or user@host:port",
-      });
-    }
-  });
+  const sections: Record<string, unknown> = {};
+  for (const section of SECTIONS) {
+    if (value[section.key] === undefined) continue;
+    sections[section.key] = section.read
+      ? section.read(value[section.key], { dir: dirname(path), locate: (p) => loaded.locate(p) })
+      : value[section.key];
+  }
   return {
     file: path,
     presets,
     ...(value.publish ? { publish: value.publish } : {}),
-    ...(value.runners ? { runners } : {}),
-    ...(value.gcp ? { gcp: value.gcp } : {}),
+    sections,
   };
 }
 

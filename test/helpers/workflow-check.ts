@@ -3,7 +3,7 @@
 // uploaded, every $VARIABLE a script reads is set, and every harness command line names a real
 // subcommand, real flags and a real preset.
 import { parse } from "yaml";
-import type { Command } from "../../harness/cli/command.ts";
+import type { Command } from "../../harness/util/command.ts";
 import { harnessCommandLines, scriptVariables } from "./workflow-shell.ts";
 
 type Json = Record<string, unknown>;

@@ -1,15 +1,28 @@
 // Platforms are plug-ins: the code every platform shares (drivers, the run loop, results, reports,
-// cases, the matrix, publishing) names none of them. What differs between platforms is a property
-// of the platform (its command file, its log, whether its console takes input), not a branch on a name.
+// cases, the matrix, publishing, the command line and harness.yml) names none of them. What differs
+// between platforms is a property of the platform (its command file, its log, whether its console
+// takes input, its flags and harness.yml section), not a branch on a name.
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { serialDriver } from "../../harness/drivers/serial/index.ts";
 import type { TestCase } from "../../harness/cases/types.ts";
 import { PLATFORMS } from "../../platforms/index.ts";
-import { REPO } from "../helpers/cli.ts";
+import { writeFile } from "node:fs/promises";
+import { loadConfig } from "../../harness/config/load.ts";
+import { REPO, harness, tempDir } from "../helpers/cli.ts";
 
-const SHARED = ["drivers", "run", "results", "report", "cases", "matrix", "publish"];
+const SHARED = [
+  "drivers",
+  "run",
+  "results",
+  "report",
+  "cases",
+  "matrix",
+  "publish",
+  "cli",
+  "config",
+];
 
 /** Every .ts file under `dir`. */
 async function sources(dir: string): Promise<string[]> {
@@ -62,5 +75,29 @@ describe("platform names in shared code", () => {
       serialDriver.unsupported?.(steps, { name: "custom", noConsoleInput: "write-only UART" }),
       "scripted console steps cannot run on custom: write-only UART",
     );
+  });
+
+  it("a platform's flags and harness.yml section come from the platform", async () => {
+    const stray = await harness([
+      "run",
+      "--platform",
+      "qemu",
+      "--gcp-project",
+      "p",
+      "--cases",
+      REPO,
+    ]);
+    assert.equal(stray.exitCode, 2);
+    assert.match(stray.stderr, /--gcp-project is for --platform gcp, which this run does not use/);
+    const dir = await tempDir("harness-sections-");
+    await writeFile(
+      join(dir, "harness.yml"),
+      "gcp:\n  project: p1\n  zone: z\nrunners:\n  - host: ci@box\n",
+    );
+    const config = await loadConfig(dir);
+    assert.deepEqual(config.sections.gcp, { project: "p1", zone: "z" });
+    assert.equal((config.sections.runners as { host: string }[])[0]?.host, "box");
+    await writeFile(join(dir, "harness.yml"), "gcp:\n  projekt: p1\n");
+    await assert.rejects(loadConfig(dir), /projekt/);
   });
 });

@@ -119,7 +119,7 @@ describe("remote runner specs", () => {
       "runners:\n  - host: ci@box:2222\n    key: id_runner\n    concurrency: 2\n",
     );
     const config = await loadConfig(dir);
-    assert.deepEqual(config.runners?.[0], {
+    assert.deepEqual((config.sections.runners as unknown[] | undefined)?.[0], {
       user: "ci",
       host: "box",
       port: 2222,
@@ -174,7 +174,7 @@ describe("harness run --platform remote, input errors and unhealthy runners", fu
       "ci@box",
     ]);
     assert.equal(stray.exitCode, 2, stray.stderr);
-    assert.match(stray.stderr, /--host names runners for --platform remote/);
+    assert.match(stray.stderr, /--host is for --platform remote, which this run does not use/);
     const dir = await tempDir();
     await writeFile(join(dir, "harness.yml"), "presets: {}\n");
     const none = await harness([

@@ -1,13 +1,13 @@
 // harness gcp gc: delete what crashed runs left on Compute Engine (labelled harness=true).
-import { loadConfig } from "../config/load.ts";
-import { inputError } from "../errors.ts";
-import { parseDurationMs } from "../util/duration.ts";
-import { resolveGcpSettings } from "../../platforms/gcp/settings.ts";
-import type { Command } from "./command.ts";
-import { GCP_FLAGS, gcpFlagSettings } from "./gcp-flags.ts";
+import { inputError } from "../../harness/errors.ts";
+import { parseDurationMs } from "../../harness/util/duration.ts";
+import type { Command } from "../../harness/util/command.ts";
+import type { SectionReader } from "../types.ts";
+import { GCP_FLAGS, gcpFlagSettings } from "./flags.ts";
+import { resolveGcpSettings, type GcpConfig } from "./settings.ts";
 
-/** `harness gcp gc [--older-than AGE] [--dry-run]`. */
-export const gcpCommand: Command = {
+/** `harness gcp gc [--older-than AGE] [--dry-run]`, reading harness.yml's gcp: through `readSection`. */
+export const gcpCommand = (readSection: SectionReader): Command => ({
   name: "gcp",
   summary: "Delete harness instances and images older than an age from Compute Engine",
   usage: "harness gcp gc [--older-than AGE] [--dry-run] [--gcp-project ID] [--gcp-zone ZONE]",
@@ -43,14 +43,14 @@ export const gcpCommand: Command = {
       throw inputError("EFLAG", `--older-than ${JSON.stringify(age)} is not a duration`, {
         hint: "e.g. --older-than 6h, 90m or 0s",
       });
-    const config = await loadConfig(io.cwd, args.string("config"));
+    const section = (await readSection(io.cwd, args.string("config"))) as GcpConfig | undefined;
     const settings = resolveGcpSettings(
       { ...gcpFlagSettings(args), bucket: "unused-by-gc" },
-      config.gcp ?? {},
+      section ?? {},
       io.env,
     );
-    const { loadSdkApi } = await import("../../platforms/gcp/load-sdk.ts");
-    const { collectGarbage } = await import("../../platforms/gcp/gc.ts");
+    const { loadSdkApi } = await import("./load-sdk.ts");
+    const { collectGarbage } = await import("./gc.ts");
     const dryRun = args.bool("dry-run");
     const report = await collectGarbage(await loadSdkApi(settings), { olderThanMs, dryRun });
     const verb = dryRun ? "would delete" : "deleted";
@@ -61,4 +61,4 @@ export const gcpCommand: Command = {
     );
     return 0;
   },
-};
+});

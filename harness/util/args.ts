@@ -1,6 +1,6 @@
 // Command-line flags declared as data and parsed strictly: unknown flags name the closest valid one.
 import { inputError } from "../errors.ts";
-import { choicesHint } from "../util/suggest.ts";
+import { choicesHint } from "./suggest.ts";
 
 /** One flag a command accepts. */
 export interface FlagSpec {

@@ -1,14 +1,9 @@
 // --gcp-project, --gcp-zone, --gcp-bucket, --gcp-machine-type, --keep-image: where `--platform gcp`
-// runs, over harness.yml's `gcp:` and LinuxKit's CLOUDSDK_* names; the run gets its own platform.
-import { loadConfig } from "../config/load.ts";
-import { inputError } from "../errors.ts";
-import type { RunPlan } from "../run/run.ts";
-import {
-  createGcpPlatform,
-  resolveGcpSettings,
-  type GcpConfig,
-} from "../../platforms/gcp/index.ts";
-import type { FlagSpec, ParsedArgs } from "./args.ts";
+// runs (and what `harness gcp gc` cleans), over harness.yml's `gcp:` and LinuxKit's CLOUDSDK_* names.
+import type { FlagSpec, ParsedArgs } from "../../harness/util/args.ts";
+import type { ConfigSection } from "../types.ts";
+import schema from "./config.schema.json" with { type: "json" };
+import type { GcpConfig } from "./settings.ts";
 
 /** The flags that say where GCP cells run. */
 export const GCP_FLAGS: readonly FlagSpec[] = [
@@ -43,6 +38,9 @@ export const GCP_FLAGS: readonly FlagSpec[] = [
   },
 ];
 
+/** harness.yml's `gcp:` section. */
+export const GCP_SECTION: ConfigSection = { key: "gcp", schema };
+
 /** The GCP settings the flags give, without the config file or environment. */
 export function gcpFlagSettings(args: ParsedArgs): GcpConfig {
   const flags: GcpConfig = {};
@@ -56,32 +54,4 @@ export function gcpFlagSettings(args: ParsedArgs): GcpConfig {
   if (machineType) flags.machineType = machineType;
   if (args.bool("keep-image")) flags.keepImage = true;
   return flags;
-}
-
-/** The plan with a GCP platform of its own when it runs cells on `gcp`. */
-export async function withGcpPlatform(
-  plan: RunPlan,
-  args: ParsedArgs,
-  cwd: string,
-  env: Record<string, string | undefined>,
-): Promise<RunPlan> {
-  const flags = gcpFlagSettings(args);
-  if (!plan.inputs.platforms.includes("gcp")) {
-    const given = GCP_FLAGS.map((f) => f.name).filter((name) => args.has(name));
-    if (given.length > 0)
-      throw inputError(
-        "EFLAG",
-        `--${given[0]} is for --platform gcp, which this run does not use`,
-        {
-          hint: "add --platform gcp, or drop the --gcp-* flags",
-        },
-      );
-    return plan;
-  }
-  const config = await loadConfig(cwd, args.string("config"));
-  const settings = resolveGcpSettings(flags, config.gcp ?? {}, env);
-  return {
-    ...plan,
-    platforms: [...(plan.platforms ?? []), createGcpPlatform(settings, { runId: plan.runId })],
-  };
 }
