@@ -1,4 +1,7 @@
 // Coded errors a user can act on: what failed, the bad value, where, and the next step.
+import type { ErrorCode } from "./error-codes.ts";
+
+export type { ErrorCode } from "./error-codes.ts";
 
 /** Exit codes of every harness command (see docs: 0 pass, 1 test failed, 2 bad input, 3 infrastructure). */
 export const EXIT = {
@@ -32,12 +35,12 @@ export interface HarnessErrorDetails {
 
 /** An expected failure with a code (`ECASEFILE`, `ESHARD`, …); printed without a stack. */
 export class HarnessError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly at: SourceLocation | undefined;
   readonly exitCode: number;
 
-  constructor(code: string, message: string, details: HarnessErrorDetails = {}) {
+  constructor(code: ErrorCode, message: string, details: HarnessErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "HarnessError";
     this.code = code;
@@ -56,7 +59,7 @@ export class HarnessError extends Error {
 
 /** A bad-input error: exit code 2. */
 export function inputError(
-  code: string,
+  code: ErrorCode,
   message: string,
   details: Omit<HarnessErrorDetails, "exitCode"> = {},
 ): HarnessError {

@@ -1,7 +1,7 @@
 // JSON Schema validation of YAML documents, with each error placed at file:line:column.
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { loadValidator } from "./schema-cache.ts";
-import { inputError, type HarnessError } from "../errors.ts";
+import { inputError, type ErrorCode, type HarnessError } from "../errors.ts";
 import { choicesHint } from "./suggest.ts";
 import type { YamlSource } from "./yaml-source.ts";
 
@@ -24,7 +24,7 @@ export type DocumentPath = readonly (string | number)[];
 export function validateYaml(
   validate: ValidateFunction,
   source: YamlSource,
-  code: string,
+  code: ErrorCode,
 ): HarnessError[] {
   return validateYamlPaths(validate, source, code).errors;
 }
@@ -33,7 +33,7 @@ export function validateYaml(
 export function validateYamlPaths(
   validate: ValidateFunction,
   source: YamlSource,
-  code: string,
+  code: ErrorCode,
 ): { errors: HarnessError[]; paths: DocumentPath[] } {
   if (validate(source.value)) return { errors: [], paths: [] };
   const errors = dedupe((validate.errors ?? []).filter(isUseful));
@@ -51,7 +51,7 @@ export function formatPath(path: DocumentPath): string {
     .join("");
 }
 
-function toHarnessError(error: ErrorObject, source: YamlSource, code: string): HarnessError {
+function toHarnessError(error: ErrorObject, source: YamlSource, code: ErrorCode): HarnessError {
   const path = pointerToPath(error.instancePath);
   const where = formatPath(path);
   if (error.keyword === "additionalProperty" || error.keyword === "additionalProperties") {

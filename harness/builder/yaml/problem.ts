@@ -1,5 +1,5 @@
 // Shared by the semantic checks: what they may look at, and how they word a located problem.
-import { inputError, type HarnessError } from "../../errors.ts";
+import { inputError, type ErrorCode, type HarnessError } from "../../errors.ts";
 import { formatPath, type DocumentPath } from "../../util/schema.ts";
 import type { Origins } from "./origins.ts";
 
@@ -20,7 +20,7 @@ export function problem(
   context: CheckContext,
   entry: object,
   subpath: DocumentPath,
-  code: string,
+  code: ErrorCode,
   message: (where: string) => string,
   hint: string,
 ): HarnessError {
