@@ -3,14 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join, basename, resolve } from "node:path";
 import { HarnessError, inputError } from "../errors.ts";
 import { readScriptHeaders } from "./script-headers.ts";
-import {
-  readCaseFile,
-  caseTimeouts,
-  consoleResults,
-  serialSteps,
-  sshSteps,
-  type CaseFileFields,
-} from "./case-file.ts";
+import { readCaseFile, caseTimeouts, DEFAULT_DRIVER, type CaseFileFields } from "./case-file.ts";
 import { parseLabels, labelsFromList, mergeLabels, NO_LABELS, type LabelSet } from "./labels.ts";
 import type { CaseGroup, TestCase } from "./types.ts";
 import { compareText } from "../util/compare.ts";
@@ -149,6 +142,7 @@ async function loadCase(
   try {
     const headers = script ? await readScriptHeaders(script) : {};
     let fields: CaseFileFields = {};
+    let driverOptions: unknown;
     if (caseFile) {
       const read = await readCaseFile(caseFile);
       if (!read.fields) {
@@ -156,6 +150,7 @@ async function loadCase(
         return undefined;
       }
       fields = read.fields;
+      driverOptions = read.driverOptions;
     }
     const imageName = fields.image ?? "test.yml";
     const image = entries.has(imageName) || fields.image ? join(dir, imageName) : undefined;
@@ -167,13 +162,6 @@ async function loadCase(
     if (globErrors.length > 0) {
       errors.push(...globErrors);
       return undefined;
-    }
-    const steps = sshSteps(fields);
-    if (fields.driver === "ssh" && !steps) {
-      throw inputError("ECASEFILE", "driver: ssh needs ssh.steps", {
-        at: { file: caseFile ?? dir },
-        hint: "add ssh: { steps: [{ name, run }] } or use driver: serial",
-      });
     }
     const author = fields.author ?? headers.author;
     const issue = fields.issue ?? headers.issue;
@@ -188,7 +176,7 @@ async function loadCase(
       exclude: fields.exclude ?? [],
       skip: fields.skip ?? [],
       timeouts: caseTimeouts(fields),
-      driver: script ? "script" : (fields.driver ?? "serial"),
+      driver: script ? "script" : (fields.driver ?? DEFAULT_DRIVER),
       files: {
         ...(caseFile ? { caseFile } : {}),
         ...(script ? { script } : {}),
@@ -199,14 +187,13 @@ async function loadCase(
       ...(fields.platforms ? { platforms: fields.platforms } : {}),
       ...(fields.arches ? { arches: fields.arches } : {}),
       ...(fields.kernels ? { kernels: fields.kernels } : {}),
-      ...(steps ? { sshSteps: steps } : {}),
       ...(fields.expect ? { expect: fields.expect } : {}),
       ...(fields.memory ? { memoryMiB: fields.memory } : {}),
       ...(fields.cpus ? { cpus: fields.cpus } : {}),
       ...(fields.results === "channel" || fields.results === "console"
         ? { results: fields.results }
         : {}),
-      ...driverOptions(fields, caseFile ?? dir),
+      ...(driverOptions === undefined ? {} : { driverOptions }),
       ...(fields.disks ? { disks: fields.disks.map((d) => d.size) } : {}),
       ...(fields.kernel?.allow ? { kernelAllow: fields.kernel.allow } : {}),
     };
@@ -214,16 +201,6 @@ async function loadCase(
     errors.push(asInputError(error));
     return undefined;
   }
-}
-
-// The options of the serial and console drivers, when the case sets them.
-function driverOptions(fields: CaseFileFields, file: string): Partial<TestCase> {
-  const steps = serialSteps(fields, file);
-  const results = consoleResults(fields);
-  return {
-    ...(steps ? { serialSteps: steps } : {}),
-    ...(results ? { consoleResults: results } : {}),
-  };
 }
 
 // The kernel and platform globs of case.yml, checked here so a bad one is reported with its file.

@@ -2,8 +2,10 @@
 import type { LabelSet } from "./labels.ts";
 
 import type { Arch } from "../arch.ts";
+import type { KernelAllow } from "../results/kernel-allow.ts";
 
 export { ARCHES, type Arch } from "../arch.ts";
+export type { KernelAllow } from "../results/kernel-allow.ts";
 
 /** Matches matrix cells by platform, arch and kernel (globs allowed in kernel and platform). */
 export interface CellFilter {
@@ -11,13 +13,6 @@ export interface CellFilter {
   arch?: Arch;
   kernel?: string;
   reason?: string;
-}
-
-/** A kernel WARNING a case expects: recorded, but not failing the cell. */
-export interface KernelAllow {
-  /** A regular expression matched against the WARNING's line. */
-  pattern: string;
-  reason: string;
 }
 
 /** Per-phase deadlines of a case, in milliseconds. */
@@ -30,34 +25,6 @@ export interface CaseTimeouts {
   /** How long console and results may both stay quiet. */
   silenceMs?: number;
 }
-
-/** One SSH step run from the host against the guest. */
-export interface SshStep {
-  name: string;
-  run: string;
-  timeoutMs?: number;
-  exit: number;
-  tap: boolean;
-}
-
-/** One step of a scripted serial console: wait for a pattern, or type a line. */
-export interface SerialStep {
-  /** The TAP test name. */
-  name: string;
-  /** A regular expression the console output since the previous match must match. */
-  expect?: string;
-  /** A line typed into the console (a newline is added). */
-  send?: string;
-  timeoutMs: number;
-  /** Where the step is written (case.yml:line), for messages. */
-  at: string;
-}
-
-/** How the console driver reads an unmodified image's verdict. */
-export type ConsoleResults =
-  | { kind: "markers"; passed: string; failed: string }
-  | { kind: "tap-after"; start: string }
-  | { kind: "exit-status" };
 
 /** A folder of cases with an optional group.sh (init/deinit) and its own labels. */
 export interface CaseGroup {
@@ -89,14 +56,12 @@ export interface TestCase {
   exclude: readonly CellFilter[];
   skip: readonly CellFilter[];
   timeouts: CaseTimeouts;
-  driver: "script" | "serial" | "ssh" | "console";
+  /** "script" for a host script case; else the name of the driver (harness/drivers) that drives it. */
+  driver: string;
   /** "console" forces results onto the console with a per-run marker. */
   results?: "channel" | "console";
-  sshSteps?: readonly SshStep[];
-  /** Scripted console steps (driver: serial with steps:). */
-  serialSteps?: readonly SerialStep[];
-  /** Where the console driver reads the verdict (driver: console). */
-  consoleResults?: ConsoleResults;
+  /** What the case's driver read of its case.yml (steps, how to read the verdict), for it alone. */
+  driverOptions?: unknown;
   expect?: { plan?: number; tests?: readonly string[] };
   memoryMiB?: number;
   /** Sizes ("512M", "2G") of blank disks to attach. */

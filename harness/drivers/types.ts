@@ -2,7 +2,8 @@
 // how it knows the guest is up, and how it turns the running guest into results. Drivers see the
 // machine through their own narrow type, so this folder depends on no platform.
 import type { Readable } from "node:stream";
-import type { Arch, TestCase } from "../cases/types.ts";
+import type { Arch } from "../arch.ts";
+import type { HarnessError, SourceLocation } from "../errors.ts";
 import type { KernelFindingRecord } from "../results/run-record.ts";
 import type { ConsoleWatcher } from "./serial/console.ts";
 
@@ -24,9 +25,25 @@ export interface ResultsSink {
   write(text: string, atMs?: number): void;
 }
 
+/** What a driver reads of the case it drives. */
+export interface DrivenCase {
+  name: string;
+  /** "console" when the harness init's results share the console, with a per-run marker. */
+  results?: "channel" | "console";
+  /** What the driver's readCase returned for this case. */
+  driverOptions?: unknown;
+}
+
+/** A case.yml as a driver reads it: its fields (schema-checked), its path, where each field is. */
+export interface CaseFileView {
+  fields: Readonly<Record<string, unknown>>;
+  file: string;
+  locate(path: readonly (string | number)[]): SourceLocation;
+}
+
 /** What one attempt gives its driver. */
 export interface DriverContext {
-  testCase: TestCase;
+  testCase: DrivenCase;
   arch: Arch;
   platform: string;
   /** Absolute path of the cell's log folder. */
@@ -87,7 +104,14 @@ export interface Driver {
   readonly name: string;
   readonly summary: string;
   /** Why the driver cannot drive this case on this platform, or undefined when it can. */
-  unsupported?(testCase: TestCase, platform: PlatformTraits): string | undefined;
+  unsupported?(testCase: DrivenCase, platform: PlatformTraits): string | undefined;
+  /** The case.yml keys only this driver reads, each with its JSON schema. */
+  readonly caseKeys?: Readonly<Record<string, object>>;
+  /**
+   * Checks what the driver reads of a case.yml past its schema (patterns compile, the options fit
+   * together), each error at its line, and returns the options it keeps for the case.
+   */
+  readCase?(view: CaseFileView): { options?: unknown; errors: HarnessError[] };
   /** A fresh session for one attempt. */
-  session(testCase: TestCase): DriverSession;
+  session(testCase: DrivenCase): DriverSession;
 }

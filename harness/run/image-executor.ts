@@ -11,7 +11,7 @@ import { FORMATS, type FormatSpec } from "../builder/disk/formats.ts";
 import { buildContext } from "../builder/context.ts";
 import { buildImage, type BuildRecord } from "../builder/image/build.ts";
 import { ConsoleWatcher } from "../drivers/serial/console.ts";
-import { applyAllowances } from "../drivers/serial/kernel-allow.ts";
+import { applyAllowances } from "../results/kernel-allow.ts";
 import { findDriver } from "../drivers/index.ts";
 import type { DriverContext, DriverSession } from "../drivers/types.ts";
 import type { KernelAllow } from "../cases/types.ts";

@@ -37,7 +37,7 @@ describe("case.yml driver options", () => {
     );
     const found = await discoverCases(join(file, "..", ".."));
     assert.deepEqual(found.errors, []);
-    assert.deepEqual(found.cases[0]?.serialSteps, [
+    assert.deepEqual(found.cases[0]?.driverOptions, [
       { name: "expect /login: $/", expect: "login: $", timeoutMs: 30_000, at: `${file} steps[0]` },
       { name: 'send "root"', send: "root", timeoutMs: 30_000, at: `${file} steps[1]` },
       { name: "prompt", expect: "# $", timeoutMs: 120_000, at: `${file} steps[2]` },
@@ -51,13 +51,13 @@ describe("case.yml driver options", () => {
       assert.deepEqual(found.errors, []);
       return found.cases[0];
     };
-    assert.deepEqual((await read("exit-status"))?.consoleResults, { kind: "exit-status" });
-    assert.deepEqual((await read("{ tap-after: '^TAP' }"))?.consoleResults, {
+    assert.deepEqual((await read("exit-status"))?.driverOptions, { kind: "exit-status" });
+    assert.deepEqual((await read("{ tap-after: '^TAP' }"))?.driverOptions, {
       kind: "tap-after",
       start: "^TAP",
     });
     const markers = await read("{ passed: 'suite PASSED', failed: 'suite FAILED' }");
-    assert.deepEqual(markers?.consoleResults, {
+    assert.deepEqual(markers?.driverOptions, {
       kind: "markers",
       passed: "suite PASSED",
       failed: "suite FAILED",
@@ -77,7 +77,7 @@ describe("case.yml driver options", () => {
     );
     assert.match(
       (await errorsOf("summary: s\nresults: exit-status\n"))[0] ?? "",
-      /case\.yml:2:\d+: results: "exit-status" is for driver: console/,
+      /case\.yml:2:\d+: results: "exit-status" is for driver: console, not driver: serial/,
     );
     assert.match(
       (
@@ -85,7 +85,7 @@ describe("case.yml driver options", () => {
           "summary: s\ndriver: ssh\nssh: { steps: [{name: a, run: b}] }\nsteps:\n  - send: x\n",
         )
       )[0] ?? "",
-      /case\.yml:5:\d+: steps: are for driver: serial, not driver: ssh/,
+      /case\.yml:5:\d+: steps: is for driver: serial, not driver: ssh/,
     );
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyAllowances } from "../../harness/drivers/serial/kernel-allow.ts";
+import { applyAllowances } from "../../harness/results/kernel-allow.ts";
 import type { KernelFinding } from "../../harness/console/kernel-findings.ts";
 
 const finding = (kind: KernelFinding["class"], line: string): KernelFinding => ({

@@ -2,7 +2,7 @@
 // title, printk's log level in front of a line (dmesg -r), /dev/kmsg records.
 import assert from "node:assert/strict";
 import { KernelFindingsReader, type KernelFinding } from "../../harness/console/kernel-findings.ts";
-import { applyAllowances } from "../../harness/drivers/serial/kernel-allow.ts";
+import { applyAllowances } from "../../harness/results/kernel-allow.ts";
 
 function readAll(consoleLines: readonly string[]): readonly KernelFinding[] {
   const reader = new KernelFindingsReader();

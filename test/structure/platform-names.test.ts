@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { serialDriver } from "../../harness/drivers/serial/index.ts";
-import type { TestCase } from "../../harness/cases/types.ts";
+import type { DrivenCase } from "../../harness/drivers/types.ts";
 import { PLATFORMS } from "../../platforms/index.ts";
 import { writeFile } from "node:fs/promises";
 import { loadConfig } from "../../harness/config/load.ts";
@@ -63,9 +63,10 @@ describe("platform names in shared code", () => {
   });
 
   it("a driver asks the platform whether its console takes input, not for its name", () => {
-    const steps = {
-      serialSteps: [{ name: "prompt", expect: "login: ", timeoutMs: 1000, at: "case.yml" }],
-    } as unknown as TestCase;
+    const steps: DrivenCase = {
+      name: "c",
+      driverOptions: [{ name: "prompt", expect: "login: ", timeoutMs: 1000, at: "case.yml" }],
+    };
     const refusals = Object.fromEntries(
       PLATFORMS.map((p) => [p.name, serialDriver.unsupported?.(steps, p)]),
     );

@@ -1,6 +1,7 @@
 // The console driver: unmodified LinuxKit-style images, without the harness init's banner or
 // results channel; the verdict comes from console markers, TAP after a marker, or the exit status.
-import type { ConsoleResults } from "../../cases/types.ts";
+import { readConsoleResults } from "./case-options.ts";
+import type { ConsoleResults } from "./types.ts";
 import type { Driver, DriverSession } from "../types.ts";
 import { exitStatusSession } from "./exit-status.ts";
 import { markersSession } from "./markers.ts";
@@ -11,7 +12,9 @@ export const consoleDriver: Driver = {
   name: "console",
   summary:
     "an unmodified image's verdict from console markers, TAP after a marker, or its exit status",
-  session: (testCase) => sessionFor(testCase.consoleResults ?? { kind: "exit-status" }),
+  readCase: readConsoleResults,
+  session: (testCase) =>
+    sessionFor((testCase.driverOptions as ConsoleResults | undefined) ?? { kind: "exit-status" }),
 };
 
 function sessionFor(results: ConsoleResults): DriverSession {

@@ -3,16 +3,26 @@
 import type { Driver } from "../types.ts";
 import { HarnessInitReader } from "./harness-init.ts";
 import { cleanExit } from "./guest-exit.ts";
+import { channelResultsErrors } from "../case-fields.ts";
+import { readSteps } from "./steps/case-options.ts";
 import { stepsSession, stepsUnsupported } from "./steps/session.ts";
+import stepsSchema from "./steps/steps.schema.json" with { type: "json" };
+import type { SerialStep } from "./steps/types.ts";
 
 /** `driver: serial` (the default for image cases). */
 export const serialDriver: Driver = {
   name: "serial",
   summary: "results from the harness init over its results channel; or scripted console steps",
+  caseKeys: { steps: stepsSchema },
+  readCase(view) {
+    const steps = readSteps(view);
+    return { ...steps, errors: [...channelResultsErrors(view, "serial"), ...steps.errors] };
+  },
   unsupported: (testCase, platform) =>
-    testCase.serialSteps ? stepsUnsupported(platform) : undefined,
+    stepsOf(testCase.driverOptions) ? stepsUnsupported(platform) : undefined,
   session(testCase) {
-    if (testCase.serialSteps) return stepsSession(testCase.serialSteps);
+    const steps = stepsOf(testCase.driverOptions);
+    if (steps) return stepsSession(steps);
     const init = new HarnessInitReader();
     return {
       imageFiles: () => Promise.resolve([]),
@@ -31,3 +41,7 @@ export const serialDriver: Driver = {
     };
   },
 };
+
+function stepsOf(options: unknown): readonly SerialStep[] | undefined {
+  return options as readonly SerialStep[] | undefined;
+}

@@ -9,7 +9,7 @@ import { withFileLock } from "../../util/file-lock.ts";
 import { generateRunKeyPair, RUN_KEY_NAME } from "./keys.ts";
 import { waitForSsh } from "./connect.ts";
 import { stepsToTap } from "./tap.ts";
-import type { SshStep } from "../../cases/types.ts";
+import type { SshStep } from "./types.ts";
 import type { DrivenMachine } from "../types.ts";
 
 /** The run's key pair, made once per run folder. */

@@ -1,7 +1,12 @@
 // The shapes the SSH driver takes and returns; the cell runner codes against these.
-import type { SshStep } from "../../cases/types.ts";
-
-export type { SshStep };
+/** One SSH step run from the host against the guest. */
+export interface SshStep {
+  name: string;
+  run: string;
+  timeoutMs?: number;
+  exit: number;
+  tap: boolean;
+}
 
 /** Where a guest's SSH server listens and how to log in. */
 export interface SshEndpoint {

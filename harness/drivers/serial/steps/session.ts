@@ -1,7 +1,7 @@
 // The scripted serial driver: each step expects a pattern in the console output since the previous
 // match or types a line, each within its own deadline; every step's outcome is a TAP point.
 // Such images need not carry the harness init, so there is no banner: the first expect is the wait.
-import type { SerialStep } from "../../../cases/types.ts";
+import type { SerialStep } from "./types.ts";
 import type { DriverSession, PlatformTraits } from "../../types.ts";
 import type { ConsoleWatcher } from "../console.ts";
 import { ConsoleCursor, ExpectMissed } from "./cursor.ts";

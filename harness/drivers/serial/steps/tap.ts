@@ -1,6 +1,6 @@
 // Scripted console steps as TAP: one point per step, a failing expect with its pattern, deadline,
 // where it is written and the console's last lines.
-import type { SerialStep } from "../../../cases/types.ts";
+import type { SerialStep } from "./types.ts";
 import { formatS } from "./cursor.ts";
 
 /** The TAP header for `count` steps. */

@@ -1,8 +1,14 @@
 // A case's `kernel: allow` list applied to the kernel findings: a WARNING whose line matches an
 // entry is kept in the record with that entry, and no longer fails the cell.
-import type { KernelAllow } from "../../cases/types.ts";
-import type { KernelFindingRecord } from "../../results/run-record.ts";
-import type { KernelFinding } from "../../console/kernel-findings.ts";
+import type { KernelFindingRecord } from "./run-record.ts";
+import type { KernelFinding } from "../console/kernel-findings.ts";
+
+/** A kernel WARNING a case expects (case.yml kernel.allow): recorded, but not failing the cell. */
+export interface KernelAllow {
+  /** A regular expression matched against the WARNING's line. */
+  pattern: string;
+  reason: string;
+}
 
 /** The findings as recorded: each WARNING the case allows carries the entry that allowed it. */
 export function applyAllowances(
