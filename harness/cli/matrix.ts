@@ -3,9 +3,9 @@ import { inputError } from "../errors.ts";
 import { takeShard } from "../matrix/shard.ts";
 import type { Command } from "../util/command.ts";
 import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
-import { MATRIX_FLAGS, matrixRequest, selectedCells } from "./matrix-request.ts";
-import { loadSelection } from "./selection.ts";
-import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
+import { MATRIX_FLAGS } from "./matrix-request.ts";
+import { PRESET_FLAGS, presetParts, withPreset } from "./preset-flags.ts";
+import { runCells } from "./run-cells.ts";
 import { choicesHint } from "../util/suggest.ts";
 
 const FORMATS = ["github", "json"];
@@ -38,9 +38,7 @@ export const matrixCommand: Command = {
       });
     }
     const shards = args.integer("shards", 1, 256) ?? 1;
-    const selection = await loadSelection(args, io.cwd);
-    const request = await matrixRequest(args, selection.host.arch, false);
-    const cells = selectedCells(selection, request);
+    const { cells } = await runCells(await presetParts(given, args, io.cwd), io.cwd, false);
     const split = Array.from({ length: shards }, (_, i) =>
       takeShard(cells, { index: i + 1, count: shards }),
     );

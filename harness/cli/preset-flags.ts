@@ -1,4 +1,5 @@
-// --preset NAME and --config FILE: a preset from harness.yml fills in the run flags not given.
+// --preset NAME and --config FILE: a preset from harness.yml fills in the run flags not given,
+// and its `also:` entries add more parts to the run (other kernels with their own cases).
 import { loadConfig, findPreset } from "../config/load.ts";
 import type { FlagSpec, ParsedArgs } from "../util/args.ts";
 
@@ -37,4 +38,32 @@ export async function withPreset(args: ParsedArgs, cwd: string): Promise<ParsedA
     },
     preset.patterns ?? [],
   );
+}
+
+/**
+ * The parts of a run: its own flags, then one per `also:` entry of its preset (that entry's kernels,
+ * patterns, labels and excludes over the same platforms and arches). A command line that names
+ * kernels or patterns asks for exactly those, so it gets no extra parts.
+ */
+export async function presetParts(
+  given: ParsedArgs,
+  args: ParsedArgs,
+  cwd: string,
+): Promise<ParsedArgs[]> {
+  const name = given.string("preset");
+  if (name === undefined || given.has("kernel") || given.positionals.length > 0) return [args];
+  const preset = findPreset(await loadConfig(cwd, given.string("config")), name);
+  return [
+    args,
+    ...(preset.also ?? []).map((part) =>
+      args.withValues(
+        {
+          kernel: part.kernels,
+          labels: given.string("labels") ?? part.labels ?? args.string("labels"),
+          exclude: [...given.list("exclude"), ...(part.exclude ?? [])],
+        },
+        part.patterns ?? [],
+      ),
+    ),
+  ];
 }

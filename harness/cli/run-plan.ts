@@ -11,21 +11,22 @@ import { labelList } from "../cases/labels.ts";
 import { checkRunId, newRunId } from "../run/run-dir.ts";
 import type { RunPlan } from "../run/run.ts";
 import type { ParsedArgs } from "../util/args.ts";
-import { matrixRequest, selectedCells } from "./matrix-request.ts";
-import { loadSelection } from "./selection.ts";
+import { runCells } from "./run-cells.ts";
 import { noCellsError } from "./no-cells.ts";
 
-/** The run `harness run` would make of `args`, run from `cwd` with the command line `argv`. */
+/**
+ * The run `harness run` would make of `args`, run from `cwd` with the command line `argv`; `parts`
+ * are more cell selections of the same run (a preset's `also:`), `args` itself first.
+ */
 export async function planRun(
   args: ParsedArgs,
   cwd: string,
   argv: readonly string[],
+  parts: readonly ParsedArgs[] = [args],
 ): Promise<RunPlan> {
-  const selection = await loadSelection(args, cwd);
-  const request = await matrixRequest(args, selection.host.arch, true);
+  const { selection, request, cells: allCells } = await runCells(parts, cwd, true);
   const shardText = args.string("shard");
   const shard = shardText === undefined ? undefined : parseShard(shardText);
-  const allCells = selectedCells(selection, request);
   if (allCells.length === 0) throw noCellsError(args, selection, request);
   // Every shard checks the whole selection, so a broken case fails all of them the same way.
   throwAll(await caseImageProblems(allCells.map((cell) => cell.testCase)));

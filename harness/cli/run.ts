@@ -5,7 +5,7 @@ import { CASES_FLAG, LABELS_FLAG } from "./common-flags.ts";
 import { MATRIX_FLAGS } from "./matrix-request.ts";
 import { planRun } from "./run-plan.ts";
 import { PLATFORM_FLAGS, withConfiguredPlatforms } from "./platform-settings.ts";
-import { PRESET_FLAGS, withPreset } from "./preset-flags.ts";
+import { PRESET_FLAGS, presetParts, withPreset } from "./preset-flags.ts";
 import { progressKind, progressRenderer } from "../report/progress/choose.ts";
 import { githubAnnotations } from "../report/annotations.ts";
 
@@ -94,7 +94,12 @@ export const runCommand: Command = {
       env: io.env,
     };
     const kind = progressKind(choice);
-    const plan = await withConfiguredPlatforms(await planRun(args, io.cwd, io.argv), args, io);
+    const parts = await presetParts(given, args, io.cwd);
+    const plan = await withConfiguredPlatforms(
+      await planRun(args, io.cwd, io.argv, parts),
+      args,
+      io,
+    );
     // An empty selection is bad input (see planRun); an empty shard of a good one is recorded as run.
     if (plan.cells.length === 0) {
       const shard = plan.inputs.shard;

@@ -33,6 +33,17 @@ export interface Preset {
   parallel?: number;
   retries?: number;
   timeout?: string;
+  /** More cells for the run: other kernels with their own patterns, labels and excludes. */
+  also?: PresetPart[];
+}
+
+/** One `also:` entry of a preset. */
+export interface PresetPart {
+  summary?: string;
+  kernels: string[];
+  patterns?: string[];
+  labels?: string;
+  exclude?: string[];
 }
 
 /** The `publish:` section: links to logs and the logs repository's layout. */
@@ -74,6 +85,8 @@ export async function loadConfig(dir: string, file?: string): Promise<HarnessCon
   for (const [name, preset] of Object.entries(presets)) {
     try {
       await checkKernelNames(preset.kernels ?? [], `preset ${name}`);
+      for (const part of preset.also ?? [])
+        await checkKernelNames(part.kernels, `preset ${name} also:`);
     } catch (error) {
       throw inputError("ECONFIG", (error as Error).message, {
         at: loaded.locate(["presets", name, "kernels"]),

@@ -39,6 +39,19 @@ export class ParsedArgs {
     );
   }
 
+  /** A copy with `values` set (replacing what was there; undefined unsets) and its own positionals. */
+  withValues(
+    values: Record<string, string | string[] | undefined>,
+    positionals: readonly string[] = this.positionals,
+  ): ParsedArgs {
+    const next = new Map(this.#values);
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) next.delete(name);
+      else next.set(name, value);
+    }
+    return new ParsedArgs(next, [...positionals]);
+  }
+
   /** Whether a flag was given (or defaulted). */
   has(name: string): boolean {
     return this.#values.has(name);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { harness, tempDir } from "../helpers/cli.ts";
 
@@ -13,15 +13,75 @@ async function matrixCells(
 }
 
 describe("presets in harness.yml", () => {
-  it("pr takes every case on both arches with one kernel; nightly every kernel flavour", async () => {
+  it("pr takes every case on both arches with one kernel; nightly boots every kernel", async () => {
     const pr = await matrixCells(["--preset", "pr"]);
     assert.deepEqual([...new Set(pr.map((c) => c.arch))].sort(), ["aarch64", "x86_64"]);
     assert.deepEqual([...new Set(pr.map((c) => c.kernel))], ["debian-6.1-cloud"]);
     const nightly = await matrixCells(["--preset", "nightly"]);
-    assert.equal(new Set(nightly.map((c) => c.kernel)).size, 6);
-    // Host checks run once; every image case runs once per kernel flavour.
-    const once = pr.filter((c) => c.id.startsWith("host."));
-    assert.equal(nightly.length, once.length + (pr.length - once.length) * 6);
+    const kernels = await harness(["kernels", "--json"]);
+    const catalogue = (JSON.parse(kernels.stdout) as { kernels: { name: string }[] }).kernels.map(
+      (k) => k.name,
+    );
+    assert.deepEqual([...new Set(nightly.map((c) => c.kernel))].sort(), [...catalogue].sort());
+    // Every case on the cloud kernel of each series; the boot and kernel cases on every other one.
+    const full = nightly.filter((c) => c.id.startsWith("runc."));
+    assert.equal(new Set(full.map((c) => c.kernel)).size, 6);
+    const boot = nightly.filter((c) => c.id.startsWith("boot."));
+    assert.equal(boot.length, catalogue.length * 2, "boot on every kernel, both arches");
+    assert.equal(new Set(nightly.map((c) => c.id)).size, nightly.length, "each cell once");
+  });
+
+  it("adds an also: entry's cells to the preset's, unless the command line names kernels", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "harness.yml");
+    await writeFile(
+      file,
+      [
+        "presets:",
+        "  sweep:",
+        "    summary: s",
+        "    platforms: [qemu]",
+        "    arches: [x86_64]",
+        "    kernels: [debian-6.1-cloud]",
+        "    also:",
+        "      - kernels: [debian-6.12, debian-6.1-cloud]",
+        "        patterns: [boot.*]",
+        "",
+      ].join("\n"),
+    );
+    const cells = await matrixCells(["--preset", "sweep", "--config", file]);
+    const base = await matrixCells(["--platform", "qemu", "--arch", "x86_64"]);
+    assert.deepEqual(
+      cells.map((c) => c.id),
+      [...base.map((c) => c.id), "boot.banner/qemu-x86_64-debian-6.12"],
+      "the boot case on 6.12 added once; 6.1-cloud's cells not twice",
+    );
+    const named = await matrixCells([
+      "--preset",
+      "sweep",
+      "--config",
+      file,
+      "--kernel",
+      "debian-6.12",
+    ]);
+    assert.ok(named.every((c) => c.kernel === "debian-6.12"));
+    assert.ok(
+      named.some((c) => c.id.startsWith("runc.")),
+      "the whole case set on the named kernel",
+    );
+    const excluded = await matrixCells([
+      "--preset",
+      "sweep",
+      "--config",
+      file,
+      "--exclude",
+      "boot.*",
+    ]);
+    assert.ok(!excluded.some((c) => c.id.startsWith("boot.")), "--exclude reaches every part");
+    await writeFile(file, `${await readFile(file, "utf8")}        kernel: [x]\n`);
+    const bad = await harness(["matrix", "--preset", "sweep", "--config", file]);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /harness\.yml:10:9: unknown field "kernel"/);
   });
 
   it("lets flags on the command line win over the preset", async () => {
