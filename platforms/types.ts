@@ -19,6 +19,13 @@ export interface ProbeResult {
   reason?: string;
 }
 
+/** What probing a platform is given: the cache folder and the environment, as boot gets them. */
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  cacheDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
 /** The files of a built image, as `harness build` writes them. */
 export interface BootImage {
   kernel: string;
@@ -42,6 +49,10 @@ export interface BootRequest {
   resultsChannel?: boolean;
   /** A folder for this boot's state (sockets, logs, the command line). */
   stateDir: string;
+  /** The harness's cache folder (what a platform keeps between runs: the KVM verdict). */
+  cacheDir: string;
+  /** The environment the run was started with, for the settings a platform reads from it. */
+  env: NodeJS.ProcessEnv;
   /** The run's SSH public key, for platforms that install keys from outside the image (GCP metadata). */
   sshPublicKey?: string;
   signal: AbortSignal;
@@ -132,7 +143,7 @@ export interface Platform {
   readonly arches: readonly Arch[];
   readonly formats: readonly ImageFormat[];
   /** Checks, for real, whether the platform works on this host. */
-  probe(options: { signal?: AbortSignal; cacheDir?: string }): Promise<ProbeResult>;
+  probe(options: ProbeOptions): Promise<ProbeResult>;
   /** Boots an image; the returned machine is running (its console may still be silent). */
   boot(request: BootRequest): Promise<BootedMachine>;
   /** Releases what the platform holds for a run (uploaded images, connections); called once at its end. */

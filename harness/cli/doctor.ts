@@ -1,7 +1,7 @@
 // harness doctor: what works on this host, and for what does not, why and how to fix it.
 import { access, constants } from "node:fs/promises";
 import { execa } from "execa";
-import { REPO_ROOT } from "../builder/context.ts";
+import { buildContext, REPO_ROOT } from "../builder/context.ts";
 import { bundleDir, freshManifest, standingFailure } from "./bundle/manifest.ts";
 import { isInstalledCopy } from "../util/cache-home.ts";
 import { PLATFORMS } from "../../platforms/index.ts";
@@ -97,7 +97,11 @@ export const doctorCommand: Command = {
   async run(args, io) {
     const checks = await hostChecks();
     for (const platform of PLATFORMS) {
-      const probe = await platform.probe({ signal: io.signal });
+      const probe = await platform.probe({
+        signal: io.signal,
+        cacheDir: buildContext(io.env).cacheDir,
+        env: io.env,
+      });
       checks.push({
         name: `platform ${platform.name}`,
         ok: probe.available,

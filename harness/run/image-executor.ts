@@ -94,6 +94,8 @@ export function imageExecutor(): CellExecutor {
         cpus: cell.testCase.cpus ?? 1,
         ...(ask.forwardPorts ? { forwardPorts: ask.forwardPorts } : {}),
         stateDir: context.cellDir,
+        cacheDir: buildContext(process.env).cacheDir,
+        env: process.env,
         signal: context.signal,
       });
       watcher = new ConsoleWatcher(

@@ -150,7 +150,7 @@ export const gcpPlatform: Platform = {
   async probe(options): Promise<ProbeResult> {
     let settings: GcpSettings;
     try {
-      settings = resolveGcpSettings({}, {}, process.env);
+      settings = resolveGcpSettings({}, {}, options.env);
     } catch (error) {
       const problems =
         error instanceof HarnessErrors ? error.errors.map((e) => e.message) : [String(error)];

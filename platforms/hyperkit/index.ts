@@ -36,8 +36,8 @@ export function createHyperkitPlatform(options: HyperkitOptions = {}): Platform 
     summary: "hyperkit on an Intel Mac, networking through vpnkit or vmnet",
     arches: HYPERKIT_ARCHES,
     formats: ["kernel+initrd"],
-    probe: ({ signal }) => probeHyperkit(hyperkitSettings(options, process.env), signal),
-    boot: (request) => boot(hyperkitSettings(options, process.env), request),
+    probe: ({ signal, env }) => probeHyperkit(hyperkitSettings(options, env), signal),
+    boot: (request) => boot(hyperkitSettings(options, request.env), request),
   };
 }
 

@@ -12,7 +12,6 @@ import { freePort } from "./ports.ts";
 import { preflight } from "./preflight.ts";
 import { socketFolder, startQemu } from "./machine.ts";
 import { join } from "node:path";
-import { buildContext } from "../../harness/builder/context.ts";
 
 export { QEMU_BINARY } from "./command-line.ts";
 
@@ -37,8 +36,7 @@ async function boot(request: BootRequest): Promise<BootedMachine> {
     );
   }
   await preflight(request);
-  const { cacheDir } = buildContext(process.env);
-  const accel = await accelFor(request.arch, cacheDir, request.signal);
+  const accel = await accelFor(request.arch, request.cacheDir, request.signal);
   for (let attempt = 1; ; attempt++) {
     const forwards = await Promise.all(
       (request.forwardPorts ?? []).map(async (guestPort) => ({
@@ -96,7 +94,7 @@ export const qemuPlatform: Platform = {
       details.push(`${QEMU_BINARY[arch]}: ${version ?? "not found"}`);
       if (!version) continue;
       arches.push(arch);
-      const accel = await accelFor(arch, cacheDir ?? buildContext(process.env).cacheDir, signal);
+      const accel = await accelFor(arch, cacheDir, signal);
       details.push(`${arch} accelerator: ${accel.accelerator} (${accel.reason})`);
     }
     for (const firmware of [

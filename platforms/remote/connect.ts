@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { HarnessError } from "../../harness/errors.ts";
-import { connectOnce } from "../../harness/drivers/ssh/connect.ts";
+import { connectOnce } from "../../harness/ssh/connect.ts";
 import { RunnerConnection } from "./connection.ts";
 import { runnerName, type RunnerSpec } from "./spec.ts";
 

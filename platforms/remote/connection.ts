@@ -2,7 +2,7 @@
 // channels the caller streams. Each cell gets its own, so a dropped one hurts one cell.
 import type { Readable } from "node:stream";
 import { HarnessError } from "../../harness/errors.ts";
-import { openExec, type SshChannel, type SshClient } from "../../harness/drivers/ssh/exec.ts";
+import { openExec, type SshChannel, type SshClient } from "../../harness/ssh/exec.ts";
 
 /** How a remote command ended, with what it printed. */
 export interface RemoteResult {

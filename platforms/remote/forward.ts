@@ -1,7 +1,7 @@
 // A guest port on a runner, reachable here: qemu forwards it to the runner's loopback, and a local
 // listener carries each connection to that over the cell's SSH connection (direct-tcpip).
 import { createServer, type Socket } from "node:net";
-import type { SshClient } from "../../harness/drivers/ssh/exec.ts";
+import type { SshClient } from "../../harness/ssh/exec.ts";
 
 /** A local listener for one forwarded port; close() ends it and every connection through it. */
 export interface LocalForward {

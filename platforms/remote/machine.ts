@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { HarnessError } from "../../harness/errors.ts";
-import type { SshChannel } from "../../harness/drivers/ssh/exec.ts";
+import type { SshChannel } from "../../harness/ssh/exec.ts";
 import type { BootedMachine, MachineExit } from "../types.ts";
 import type { RunnerConnection } from "./connection.ts";
 import type { LocalForward } from "./forward.ts";

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { buildContext } from "../../harness/builder/context.ts";
 import { join } from "node:path";
 import { qemuPlatform } from "../../platforms/qemu/index.ts";
 import { REPO, harness, tempDir } from "../helpers/cli.ts";
@@ -25,6 +26,8 @@ describe("qemu disk boot", function () {
       memoryMiB: 512,
       cpus: 1,
       stateDir,
+      cacheDir: buildContext(process.env).cacheDir,
+      env: process.env,
       signal: new AbortController().signal,
     });
     let console = "";

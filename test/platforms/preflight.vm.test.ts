@@ -33,6 +33,8 @@ describe("qemu preflight and per-cell errors", function () {
     memoryMiB: 256,
     cpus: 1,
     stateDir: "/tmp",
+    cacheDir: "/tmp",
+    env: process.env,
     signal: new AbortController().signal,
     ...over,
   });

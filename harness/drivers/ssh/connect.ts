@@ -1,8 +1,8 @@
 // Waits for a guest's SSH server: one short attempt after another, backing off, until a deadline.
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { NodeSSH } from "node-ssh";
 import { HarnessError } from "../../errors.ts";
+import { connectOnce } from "../../ssh/connect.ts";
 import { ConnectedSsh } from "./session.ts";
 import type { SshEndpoint } from "./types.ts";
 
@@ -18,7 +18,6 @@ export interface WaitForSshOptions {
 
 // node-ssh (ssh2 under it) takes ~60 ms to load, paid by every `harness run` that imported it
 // up front although most runs never open an SSH connection.
-const loadNodeSsh = async () => (await import("node-ssh")).NodeSSH;
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 2000;
@@ -85,47 +84,6 @@ async function readPrivateKey(path: string): Promise<string> {
       hint: "create it with generateRunKeyPair() before booting the guest",
     });
   }
-}
-
-/** One handshake; an abort tears the half-open connection down so nothing outlives the call. */
-export async function connectOnce(
-  endpoint: SshEndpoint,
-  privateKey: string,
-  readyTimeoutMs: number,
-  signal: AbortSignal,
-  // A guest makes new host keys every boot and its address is a forwarded loopback port, so
-  // there is nothing to pin a key against; the run's own fresh key pair authenticates us.
-  hostVerifier: (key: Buffer) => boolean = () => true,
-): Promise<NodeSSH> {
-  const ssh = new (await loadNodeSsh())();
-  const connecting = ssh.connect({
-    host: endpoint.host,
-    port: endpoint.port,
-    username: endpoint.user,
-    privateKey,
-    readyTimeout: readyTimeoutMs,
-    hostVerifier,
-    // A guest that dies mid-step is noticed within ~15 s instead of never.
-    keepaliveInterval: 5000,
-    keepaliveCountMax: 3,
-  });
-  // node-ssh creates the client before its first await, so it is there to tear down.
-  const client = ssh.connection;
-  const abort = () => client?.destroy();
-  signal.addEventListener("abort", abort, { once: true });
-  try {
-    await connecting;
-  } catch (error) {
-    client?.destroy();
-    throw error;
-  } finally {
-    signal.removeEventListener("abort", abort);
-  }
-  if (signal.aborted) {
-    client?.destroy();
-    signal.throwIfAborted();
-  }
-  return ssh;
 }
 
 function errorText(error: unknown): string {

@@ -1,7 +1,7 @@
 // Ends every process a step started, found by the marker in its environment. A channel signal
 // alone is not enough: OpenSSH refuses it for root sessions, dropbear signals only the shell,
 // and without a terminal nothing hangs up a command whose channel closes.
-import { openExec, type SshClient } from "./exec.ts";
+import { openExec, type SshClient } from "../../ssh/exec.ts";
 
 /** The environment variable each step's processes carry, set to that step's own id. */
 export const STEP_MARKER_VARIABLE = "HARNESS_STEP";

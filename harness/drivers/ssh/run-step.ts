@@ -1,7 +1,7 @@
 // Runs one SSH step on an open connection: output streamed as it arrives, a timeout that ends the
 // command and everything it started, and a result on every path.
 import { randomUUID } from "node:crypto";
-import { openExec, type SshChannel, type SshClient } from "./exec.ts";
+import { openExec, type SshChannel, type SshClient } from "../../ssh/exec.ts";
 import { PrefixedLines, STDOUT_KEEP_BYTES, TailBuffer } from "./output.ts";
 import { markedCommand, reapStep } from "./reap.ts";
 import { writeLog, type SshLog, type SshStep, type SshStepResult } from "./types.ts";

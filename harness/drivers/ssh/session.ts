@@ -1,6 +1,6 @@
 // An open SSH connection to a guest: runs steps, and closes on every path (`await using`).
 import type { NodeSSH } from "node-ssh";
-import type { SshClient } from "./exec.ts";
+import type { SshClient } from "../../ssh/exec.ts";
 import { runStep, type RunStepOptions } from "./run-step.ts";
 import type { SshStep, SshStepResult } from "./types.ts";
 

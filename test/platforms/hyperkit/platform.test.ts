@@ -30,6 +30,8 @@ async function request(
     memoryMiB: 512,
     cpus: 1,
     stateDir: dir,
+    cacheDir: dir,
+    env: process.env,
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -59,7 +61,7 @@ describe("hyperkit platform", function () {
   this.timeout(60_000);
 
   it("says on Linux that hyperkit runs only on macOS", async () => {
-    const probe = await hyperkitPlatform.probe({});
+    const probe = await hyperkitPlatform.probe({ cacheDir: "/tmp", env: process.env });
     assert.equal(probe.available, false);
     assert.deepEqual(probe.arches, []);
     assert.match(

@@ -1,6 +1,6 @@
 // Opens one exec channel, with a deadline and an abort, so a dead server cannot hang a step.
 import type { NodeSSH, SSHExecCommandOptions } from "node-ssh";
-import { HarnessError } from "../../errors.ts";
+import { HarnessError } from "../errors.ts";
 
 /** ssh2's client and session channel, named through node-ssh so no transitive import is needed. */
 export type SshClient = NonNullable<NodeSSH["connection"]>;
