@@ -14,7 +14,7 @@ export const runCommand: Command = {
   name: "run",
   summary: "Run test cases on a platform and record the results under logs/<run-id>/",
   usage:
-    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID] [--host USER@HOST[:PORT]..] [--quiet | --verbose | --json]",
+    "harness run [PATTERN..] (--platform P | --preset NAME) [--arch A..] [--kernel K..] [-l LABELS] [--parallel N] [--shard I/N] [--retries N] [--run-id ID] [platform flags] [--quiet | --verbose | --json]",
   flags: [
     CASES_FLAG,
     LABELS_FLAG,
